@@ -1,0 +1,136 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.enums import MembershipStatus, OrganisationType
+from members.models import Profile
+from mirpal.countries import Country
+from mirpal.languages import SpokenLanguage
+from mirpal.models import Topic
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [("", _("The capital of my country"))] + [
+        (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
+    ]
+
+
+class ProfileFieldsMixin(forms.Form):
+    """The profile fields, shared by the application at sign-up and the profile page."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"), choices=OrganisationType.choices
+    )
+    position = forms.CharField(label=_("Position"), max_length=200)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), choices=SpokenLanguage.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    mail_language = forms.ChoiceField(
+        label=_("Language for mail"), choices=[("ru", _("Russian")), ("en", _("English"))]
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Interests"), queryset=Topic.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    PROFILE_FIELDS = (
+        "country", "city", "organisation", "organisation_type", "position", "languages",
+        "mail_language", "time_zone",
+    )
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.PROFILE_FIELDS}
+
+
+class ApplicationSignupForm(ProfileFieldsMixin):
+    """allauth adds these fields to its sign-up form: signing up is applying for membership."""
+
+    motivation = forms.CharField(
+        label=_("Why do you want to join the network?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+    )
+
+    def signup(self, request, user):
+        from members.services import profile_create
+
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+        profile_create(
+            user=user, interests=self.cleaned_data["interests"],
+            motivation=self.cleaned_data["motivation"], **self.profile_data(),
+        )
+
+
+class ProfileForm(ProfileFieldsMixin):
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email_visibility = forms.ChoiceField(
+        label=_("Who sees my email address"), choices=Profile._meta.get_field("email_visibility").choices
+    )
+    phone_visibility = forms.ChoiceField(
+        label=_("Who sees my phone number"), choices=Profile._meta.get_field("phone_visibility").choices
+    )
+    listed_in_directory = forms.BooleanField(
+        label=_("List me in the members' directory"), required=False
+    )
+
+    PROFILE_FIELDS = (
+        *ProfileFieldsMixin.PROFILE_FIELDS, "phone", "email_visibility", "phone_visibility",
+        "listed_in_directory",
+    )
+
+    @classmethod
+    def initial_for(cls, profile: Profile) -> dict:
+        initial = {name: getattr(profile, name) for name in cls.PROFILE_FIELDS}
+        initial.update(
+            first_name=profile.user.first_name, last_name=profile.user.last_name,
+            interests=list(profile.interests.all()),
+        )
+        return initial
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All countries")), *Country.choices]
+    )
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"), required=False,
+        choices=[("", _("All types")), *OrganisationType.choices],
+    )
+    interest = forms.ChoiceField(label=_("Interest"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False,
+        choices=[("", _("Any language")), *SpokenLanguage.choices],
+    )
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interest"].choices = [("", _("All interests"))] + [
+            (topic.slug, topic.name) for topic in topics
+        ]
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = [
+        (MembershipStatus.APPROVED, _("Approve")),
+        (MembershipStatus.REJECTED, _("Reject")),
+        (MembershipStatus.SUSPENDED, _("Suspend")),
+    ]
+    profiles = forms.ModelMultipleChoiceField(
+        queryset=Profile.objects.all(), error_messages={"required": _("Choose at least one applicant.")}
+    )
+    decision = forms.ChoiceField(choices=DECISIONS)
+    note = forms.CharField(
+        label=_("Note to the applicant (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

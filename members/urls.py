@@ -1,0 +1,14 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("me/", views.account, name="account"),
+    path("me/profile/", views.profile_edit, name="profile_edit"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/decide/", views.applications_decide, name="applications_decide"),
+]

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import selectors, services
+from members.forms import DecisionForm, DirectoryFilterForm, ProfileForm
+from members.models import Profile
+from members.permissions import is_member, member_required, secretariat_required
+from mirpal.models import Topic
+
+
+@login_required
+@require_GET
+def account(request):
+    """Where the signed-in person stands: their application, or their membership."""
+    profile = getattr(request.user, "profile", None)
+    if profile is None:
+        return redirect("members:profile_edit")
+    return render(
+        request,
+        "members/account.html",
+        {
+            "profile": profile,
+            "is_member": is_member(request.user),
+            "decisions": selectors.profile_decisions(profile=profile)[:5],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    profile = getattr(request.user, "profile", None)
+    initial = ProfileForm.initial_for(profile) if profile else {}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.user.first_name = form.cleaned_data["first_name"]
+        request.user.last_name = form.cleaned_data["last_name"]
+        request.user.save(update_fields=["first_name", "last_name"])
+        data = form.profile_data()
+        if profile is None:
+            services.profile_create(
+                user=request.user, interests=form.cleaned_data["interests"], **data
+            )
+        else:
+            services.profile_update(
+                profile=profile, interests=form.cleaned_data["interests"], **data
+            )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("members:account")
+    return render(request, "members/profile_form.html", {"form": form, "profile": profile})
+
+
+@member_required
+@require_GET
+def directory(request):
+    topics = list(Topic.objects.all())
+    form = DirectoryFilterForm(request.GET or None, topics=topics)
+    filters = selectors.DirectoryFilters(
+        **(
+            {
+                "country": form.cleaned_data["country"],
+                "organisation_type": form.cleaned_data["organisation_type"],
+                "interest": form.cleaned_data["interest"],
+                "language": form.cleaned_data["language"],
+                "query": form.cleaned_data["q"],
+            }
+            if form.is_valid()
+            else {}
+        )
+    )
+    paginator = Paginator(
+        selectors.directory_profiles(filters=filters), settings.MEMBERS_DIRECTORY_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "members/directory.html",
+        {"form": form, "page": page, "query_string": query_string.urlencode()},
+    )
+
+
+@member_required
+@require_GET
+def member_detail(request, pk: int):
+    try:
+        profile = selectors.directory_profile(pk=pk)
+    except Profile.DoesNotExist as missing:
+        raise Http404 from missing
+    return render(request, "members/member_detail.html", {"member": profile})
+
+
+@secretariat_required
+@require_GET
+def applications(request):
+    pending = selectors.applications_pending()
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "members/applications.html", {"page": page, "form": DecisionForm()}
+    )
+
+
+@secretariat_required
+@require_POST
+def applications_decide(request):
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("members:applications")
+    decided, skipped = services.memberships_decide_bulk(
+        profile_ids=[profile.pk for profile in form.cleaned_data["profiles"]],
+        to_status=form.cleaned_data["decision"],
+        by=request.user,
+        note=form.cleaned_data["note"],
+    )
+    if decided:
+        messages.success(
+            request,
+            ngettext(
+                "Decision recorded for %(count)d applicant.",
+                "Decision recorded for %(count)d applicants.",
+                len(decided),
+            )
+            % {"count": len(decided)},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            _("Not changed, because their membership no longer allows it: %(names)s")
+            % {"names": ", ".join(str(profile) for profile in skipped)},
+        )
+    return redirect("members:applications")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from mirpal.models import OutboxMessage, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_en", "name_ru", "position"]
+    list_editable = ["position"]
+    search_fields = ["slug", "name_en", "name_ru"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "subject", "idempotency_key"]
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

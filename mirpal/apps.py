@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs):
+    from mirpal.roles import roles_sync
+
+    roles_sync()
+
+
+class MirpalConfig(AppConfig):
+    name = "mirpal"
+    verbose_name = _("Platform")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Permissions exist only after migrate has created them, so the group follows migrate.
+        post_migrate.connect(_sync_roles, dispatch_uid="mirpal.roles_sync")

@@ -1,0 +1,242 @@
+"""The transactional outbox: every mail the platform sends goes through here.
+
+A service writes its domain change and its outbox rows in one transaction (`outbox_enqueue`); after
+commit a Celery task sends the rows in batches over one SMTP connection (`outbox_send_batch`). Rows
+are claimed under `SELECT … FOR UPDATE SKIP LOCKED`, so two workers never send the same row, and
+each row is marked sent right after the SMTP server accepts it: a worker killed mid-batch can resend
+at most the one message it was handing to SMTP. `outbox_sweep` (scheduled every minute) queues rows
+that no task took, because the broker was down or a task was lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mirpal.models import OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+# A row claimed longer ago than this belongs to a worker that died; the sweep takes it back.
+CLAIM_LEASE = timedelta(minutes=5)
+# A row queued but not claimed for this long was lost on the way through the broker.
+QUEUE_GRACE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Mail:
+    key: str
+    kind: str
+    to_email: str
+    subject: str
+    body_text: str
+    body_html: str = ""
+    recipient_id: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+
+
+def outbox_enqueue(mails: list[Mail]) -> list[int]:
+    """Write these mails as outbox rows and queue their sending for after the commit.
+
+    Keys already present are skipped (the database keeps them unique), so calling this twice for
+    the same action queues nothing new. Returns the ids of the rows written now.
+    """
+    if not mails:
+        return []
+    rows = [
+        OutboxMessage(
+            idempotency_key=mail.key[:255],
+            kind=mail.kind,
+            to_email=mail.to_email,
+            subject=mail.subject[:300],
+            body_text=mail.body_text,
+            body_html=mail.body_html,
+            recipient_id=mail.recipient_id,
+            headers=mail.headers,
+            attachments=mail.attachments,
+        )
+        for mail in mails
+    ]
+    with transaction.atomic():
+        created = OutboxMessage.objects.bulk_create(
+            rows, ignore_conflicts=True, batch_size=1000
+        )
+        keys = [row.idempotency_key for row in created]
+        new_ids = list(
+            OutboxMessage.objects.filter(
+                idempotency_key__in=keys, status=OutboxStatus.PENDING, queued_at__isnull=True
+            ).values_list("id", flat=True)
+        )
+        transaction.on_commit(lambda: outbox_dispatch(message_ids=new_ids))
+    return new_ids
+
+
+def outbox_dispatch(*, message_ids: list[int]) -> int:
+    """Hand these rows to Celery in batches; returns how many batches the broker took.
+
+    A broker that does not answer is logged and left alone: the rows stay pending and the sweep
+    queues them when the broker is back. The caller's action has already committed either way.
+    """
+    from mirpal.tasks import outbox_send_batch_task
+
+    size = settings.OUTBOX_BATCH_SIZE
+    queued = 0
+    for start in range(0, len(message_ids), size):
+        batch = message_ids[start : start + size]
+        try:
+            outbox_send_batch_task.apply_async(kwargs={"message_ids": batch}, retry=False)
+        except Exception:  # the broker's errors vary by transport; all mean "not queued"
+            logger.warning("broker unavailable; %d outbox rows left for the sweep", len(batch))
+            return queued
+        OutboxMessage.objects.filter(id__in=batch, queued_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
+        queued += 1
+    return queued
+
+
+def _claim(message_ids: list[int]) -> list[OutboxMessage]:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(id__in=message_ids, next_attempt_at__lte=now)
+            .filter(
+                Q(status=OutboxStatus.PENDING)
+                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+            )
+            .order_by("id")
+        )
+        OutboxMessage.objects.filter(id__in=[row.id for row in rows]).update(
+            status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return rows
+
+
+def _as_email(row: OutboxMessage, connection) -> EmailMultiAlternatives:
+    headers = {"Message-ID": row.message_id, **row.headers}
+    email = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_email],
+        headers=headers,
+        connection=connection,
+    )
+    if row.body_html:
+        email.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return email
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
+    """Send the rows among these ids that are due and not yet taken, over one SMTP connection.
+
+    Rows already sent, failed, or claimed by a live worker are skipped, so a re-run is harmless.
+    A temporary SMTP error puts the row back with an exponential back-off; a permanent one (5xx)
+    or too many attempts marks it failed with the error kept for the secretariat.
+    """
+    rows = _claim(message_ids)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not rows:
+        return counts
+    connection = get_connection()
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        for row in rows:
+            _record_failure(row, error, permanent=False)
+            counts["retry"] += 1
+        return counts
+    try:
+        for row in rows:
+            try:
+                _as_email(row, connection).send()
+            except (OSError, smtplib.SMTPException) as error:
+                permanent = _is_permanent(error)
+                _record_failure(row, error, permanent=permanent)
+                counts["failed" if permanent else "retry"] += 1
+                if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+                    connection.close()
+                    connection.open()
+                continue
+            OutboxMessage.objects.filter(id=row.id).update(
+                status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+            )
+            counts["sent"] += 1
+    finally:
+        connection.close()
+    return counts
+
+
+def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) -> None:
+    attempts = row.attempts + 1
+    final = permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    logger.warning("outbox row %s: %s (%s)", row.id, error, "final" if final else "will retry")
+    OutboxMessage.objects.filter(id=row.id).update(
+        status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=timezone.now() + _backoff(attempts),
+        queued_at=None,
+        claimed_at=None,
+    )
+
+
+def outbox_sweep() -> int:
+    """Queue every row that is due and that no live task holds; returns how many it queued."""
+    now = timezone.now()
+    due = (
+        OutboxMessage.objects.filter(next_attempt_at__lte=now)
+        .filter(
+            Q(status=OutboxStatus.PENDING, queued_at__isnull=True)
+            | Q(status=OutboxStatus.PENDING, queued_at__lt=now - QUEUE_GRACE)
+            | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    ids = list(due[:50_000])
+    outbox_dispatch(message_ids=ids)
+    return len(ids)
+
+
+def outbox_send_pending() -> dict[str, int]:
+    """Send every due row in this process, batch by batch; for commands and tests."""
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        ids = list(
+            OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now()
+            )
+            .order_by("id")
+            .values_list("id", flat=True)[: settings.OUTBOX_BATCH_SIZE]
+        )
+        if not ids:
+            return totals
+        counts = outbox_send_batch(message_ids=ids)
+        for name, value in counts.items():
+            totals[name] += value
+        if counts["sent"] == 0 and counts["failed"] == 0:
+            return totals

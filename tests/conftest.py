@@ -1,0 +1,75 @@
+import os
+
+os.environ.setdefault("MIRPAL_TESTING", "1")
+
+import pytest  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+from tests.smtp import SmtpSink  # noqa: E402
+
+ROLES = ("anonymous", "applicant", "member", "secretariat")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits and throttles live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink_server():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_sink(smtp_sink_server, settings):
+    """A real SMTP server (aiosmtpd) on loopback; settings send mail to it over SMTP."""
+    smtp_sink_server.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_sink_server
+
+
+@pytest.fixture
+def applicant(db):
+    from tests.factories.members import ProfileFactory
+
+    return ProfileFactory(status="pending").user
+
+
+@pytest.fixture
+def member(db):
+    from tests.factories.members import ProfileFactory
+
+    return ProfileFactory(status="approved").user
+
+
+@pytest.fixture
+def secretariat(db):
+    from tests.factories.members import SecretariatFactory
+
+    return SecretariatFactory()
+
+
+@pytest.fixture
+def client_for(client, django_user_model, request):
+    """client_for(role) returns a test client signed in as a fresh user of that role."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        fresh = Client()
+        if role != "anonymous":
+            fresh.force_login(request.getfixturevalue(role))
+        return fresh
+
+    return make
