@@ -39,7 +39,7 @@ def main() -> int:
         ],
         "worker": [
             os.path.join(bin_dir, "celery"), "-A", "mirpal", "worker", "--loglevel", "INFO",
-            "--concurrency", "2",
+            "--concurrency", "2", "--queues", os.environ.get("CELERY_QUEUE", "mirpal"),
         ],
         "beat": [
             os.path.join(bin_dir, "celery"), "-A", "mirpal", "beat", "--loglevel", "INFO",

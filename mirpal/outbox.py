@@ -66,14 +66,17 @@ def outbox_enqueue(mails: list[Mail]) -> list[int]:
         )
         for mail in mails
     ]
+    keys = [row.idempotency_key for row in rows]
     with transaction.atomic():
-        created = OutboxMessage.objects.bulk_create(
-            rows, ignore_conflicts=True, batch_size=1000
+        existing = set(
+            OutboxMessage.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
         )
-        keys = [row.idempotency_key for row in created]
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         new_ids = list(
             OutboxMessage.objects.filter(
-                idempotency_key__in=keys, status=OutboxStatus.PENDING, queued_at__isnull=True
+                idempotency_key__in=[key for key in keys if key not in existing]
             ).values_list("id", flat=True)
         )
         transaction.on_commit(lambda: outbox_dispatch(message_ids=new_ids))
@@ -86,21 +89,27 @@ def outbox_dispatch(*, message_ids: list[int]) -> int:
     A broker that does not answer is logged and left alone: the rows stay pending and the sweep
     queues them when the broker is back. The caller's action has already committed either way.
     """
+    from mirpal.celery import app
     from mirpal.tasks import outbox_send_batch_task
 
     size = settings.OUTBOX_BATCH_SIZE
     queued = 0
-    for start in range(0, len(message_ids), size):
-        batch = message_ids[start : start + size]
-        try:
-            outbox_send_batch_task.apply_async(kwargs={"message_ids": batch}, retry=False)
-        except Exception:  # the broker's errors vary by transport; all mean "not queued"
-            logger.warning("broker unavailable; %d outbox rows left for the sweep", len(batch))
-            return queued
-        OutboxMessage.objects.filter(id__in=batch, queued_at__isnull=True).update(
-            queued_at=timezone.now()
+    try:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+            for start in range(0, len(message_ids), size):
+                batch = message_ids[start : start + size]
+                outbox_send_batch_task.apply_async(
+                    kwargs={"message_ids": batch}, connection=connection, retry=False
+                )
+                OutboxMessage.objects.filter(id__in=batch, status=OutboxStatus.PENDING).update(
+                    queued_at=timezone.now()
+                )
+                queued += 1
+    except Exception:  # the broker's errors vary by transport; all mean "not queued"
+        logger.warning(
+            "broker unavailable; %d outbox rows left for the sweep",
+            len(message_ids) - queued * size,
         )
-        queued += 1
     return queued
 
 

@@ -128,6 +128,8 @@ CACHES = {
     }
 }
 
+# Tests queue on their own queue, so that a development worker never takes a test's task.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "mirpal-test" if TESTING else "mirpal")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -157,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing with PBKDF2 for thousands of factory users would dominate the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:account"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
@@ -216,6 +221,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# In development and tests whitenoise serves straight from static/, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,3 +257,12 @@ LOGGING = {
 }
 
 MEMBERS_DIRECTORY_PAGE_SIZE = 20
+
+# --- Library: uploads above this size are refused; members-only files live outside MEDIA_ROOT
+# and are served only by a view that checks access.
+LIBRARY_MAX_UPLOAD_BYTES = int(os.environ.get("LIBRARY_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", DATA_DIR / "protected"))
+
+# --- Expert roster: photos above this size are refused; the roster lists this many per page.
+EXPERT_PHOTO_MAX_BYTES = int(os.environ.get("EXPERT_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+EXPERTS_PAGE_SIZE = 24

@@ -18,8 +18,16 @@ def free_port() -> int:
 
 
 class _Handler:
+    """Accepts every message, except to addresses at bounce.example: those are refused for good."""
+
     def __init__(self, sink: SmtpSink):
         self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.endswith("@bounce.example"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -48,6 +56,11 @@ class SmtpSink:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [message for message in self.messages if message["To"] == address]
+
+    @staticmethod
+    def subject(message: EmailMessage) -> str:
+        # A folded header keeps its leading space in Python's parser; mail clients drop it.
+        return str(message["Subject"]).strip()
 
     @staticmethod
     def text(message: EmailMessage) -> str:

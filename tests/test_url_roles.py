@@ -25,12 +25,14 @@ def _named_urls(resolver=None, namespace=""):
 
 
 def _case_modules():
-    for info in pkgutil.iter_modules(tests.__path__):
-        if info.ispkg:
-            try:
-                yield importlib.import_module(f"tests.{info.name}.url_roles")
-            except ModuleNotFoundError:
-                continue
+    """Every tests/<app>/url_roles*.py module."""
+    for package in pkgutil.iter_modules(tests.__path__):
+        if not package.ispkg:
+            continue
+        path = [f"{tests.__path__[0]}/{package.name}"]
+        for module in pkgutil.iter_modules(path):
+            if module.name.startswith("url_roles"):
+                yield importlib.import_module(f"tests.{package.name}.{module.name}")
 
 
 @pytest.fixture

@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+from tests.smtp import free_port
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_database_and_broker_answer(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": True, "broker": True}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_broker_does_not(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": True, "broker": False}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client, settings):
+    from django.db import connection
+
+    real = connection.settings_dict["PORT"], connection.settings_dict["HOST"]
+    connection.close()
+    connection.settings_dict["HOST"], connection.settings_dict["PORT"] = "127.0.0.1", free_port()
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"], connection.settings_dict["HOST"] = real
+    assert response.status_code == 503
+    assert response.json()["database"] is False

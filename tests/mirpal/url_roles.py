@@ -1,0 +1,44 @@
+from tests.url_roles import ANON, APPLICANT, MEMBER, SECRETARIAT, Case, everyone, signed_in
+
+
+def cases(world):
+    visitor_only = {ANON: 200, APPLICANT: 302, MEMBER: 302, SECRETARIAT: 302}
+    return [
+        Case("home", everyone(200)),
+        Case("about", everyone(200)),
+        Case("healthz", everyone(200)),
+        Case("set_language", everyone(302), method="post", data={"language": "ru", "next": "/"}),
+        # allauth's pages: log-in and sign-up are for visitors; the signed-in are sent on.
+        Case("account_login", visitor_only),
+        Case("account_signup", visitor_only),
+        Case("account_logout", signed_in(200) | {ANON: 302}),
+        Case("account_inactive", everyone(200)),
+        Case("account_email_verification_sent", everyone(200)),
+        Case("account_confirm_email", everyone(200), kwargs={"key": "not-a-real-key"}),
+        Case("account_confirm_login_code", everyone(302)),
+        Case("account_reset_password", everyone(200)),
+        Case("account_reset_password_done", everyone(200)),
+        Case(
+            "account_reset_password_from_key",
+            everyone(200),
+            kwargs={"uidb36": "zz", "key": "set-password"},
+        ),
+        Case("account_reset_password_from_key_done", everyone(200)),
+        Case("account_change_password", signed_in(200)),
+        Case("account_set_password", signed_in(302)),
+        Case("account_email", signed_in(200)),
+        Case("account_reauthenticate", signed_in(200)),
+        # The secretariat's panel: staff with the secretariat group only.
+        Case(
+            "admin:index",
+            {ANON: 302, APPLICANT: 302, MEMBER: 302, SECRETARIAT: 200},
+        ),
+        Case(
+            "admin:members_profile_changelist",
+            {ANON: 302, APPLICANT: 302, MEMBER: 302, SECRETARIAT: 200},
+        ),
+        Case(
+            "admin:mirpal_outboxmessage_changelist",
+            {ANON: 302, APPLICANT: 302, MEMBER: 302, SECRETARIAT: 200},
+        ),
+    ]
