@@ -21,6 +21,12 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        profile = Profile.objects.filter(user=obj).first()
+        if profile is not None and {"first_name", "last_name"} & set(form.changed_data):
+            profile.save(update_fields=["sort_name"])  # the directory sorts by the new name
+
 
 class MembershipDecisionInline(admin.TabularInline):
     model = MembershipDecision
@@ -40,7 +46,9 @@ def _decide(modeladmin, request, queryset, to_status):
     if decided:
         modeladmin.message_user(
             request,
-            ngettext("%(count)d membership changed.", "%(count)d memberships changed.", len(decided))
+            ngettext(
+                "%(count)d membership changed.", "%(count)d memberships changed.", len(decided)
+            )
             % {"count": len(decided)},
             messages.SUCCESS,
         )
@@ -49,7 +57,8 @@ def _decide(modeladmin, request, queryset, to_status):
             request,
             ngettext(
                 "%(count)d membership left as it was: its state does not allow this decision.",
-                "%(count)d memberships left as they were: their state does not allow this decision.",
+                "%(count)d memberships left as they were: their state does not allow this "
+                "decision.",
                 len(skipped),
             )
             % {"count": len(skipped)},
@@ -102,3 +111,6 @@ class MembershipDecisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from members import roster_admin  # noqa: F401,E402

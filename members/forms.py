@@ -12,7 +12,8 @@ from mirpal.models import Topic
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [("", _("The capital of my country"))] + [
-        (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+        (name, name.replace("_", " "))
+        for name in sorted(zoneinfo.available_timezones())
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
     ]
 
@@ -30,7 +31,9 @@ class ProfileFieldsMixin(forms.Form):
     )
     position = forms.CharField(label=_("Position"), max_length=200)
     languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), choices=SpokenLanguage.choices, required=False,
+        label=_("Languages you speak"),
+        choices=SpokenLanguage.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     mail_language = forms.ChoiceField(
@@ -38,13 +41,21 @@ class ProfileFieldsMixin(forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
     interests = forms.ModelMultipleChoiceField(
-        label=_("Interests"), queryset=Topic.objects.all(), required=False,
+        label=_("Interests"),
+        queryset=Topic.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     PROFILE_FIELDS = (
-        "country", "city", "organisation", "organisation_type", "position", "languages",
-        "mail_language", "time_zone",
+        "country",
+        "city",
+        "organisation",
+        "organisation_type",
+        "position",
+        "languages",
+        "mail_language",
+        "time_zone",
     )
 
     def profile_data(self) -> dict:
@@ -55,8 +66,10 @@ class ApplicationSignupForm(ProfileFieldsMixin):
     """allauth adds these fields to its sign-up form: signing up is applying for membership."""
 
     motivation = forms.CharField(
-        label=_("Why do you want to join the network?"), required=False,
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        label=_("Why do you want to join the network?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
     )
 
     def signup(self, request, user):
@@ -66,25 +79,32 @@ class ApplicationSignupForm(ProfileFieldsMixin):
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
         profile_create(
-            user=user, interests=self.cleaned_data["interests"],
-            motivation=self.cleaned_data["motivation"], **self.profile_data(),
+            user=user,
+            interests=self.cleaned_data["interests"],
+            motivation=self.cleaned_data["motivation"],
+            **self.profile_data(),
         )
 
 
 class ProfileForm(ProfileFieldsMixin):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email_visibility = forms.ChoiceField(
-        label=_("Who sees my email address"), choices=Profile._meta.get_field("email_visibility").choices
+        label=_("Who sees my email address"),
+        choices=Profile._meta.get_field("email_visibility").choices,
     )
     phone_visibility = forms.ChoiceField(
-        label=_("Who sees my phone number"), choices=Profile._meta.get_field("phone_visibility").choices
+        label=_("Who sees my phone number"),
+        choices=Profile._meta.get_field("phone_visibility").choices,
     )
     listed_in_directory = forms.BooleanField(
         label=_("List me in the members' directory"), required=False
     )
 
     PROFILE_FIELDS = (
-        *ProfileFieldsMixin.PROFILE_FIELDS, "phone", "email_visibility", "phone_visibility",
+        *ProfileFieldsMixin.PROFILE_FIELDS,
+        "phone",
+        "email_visibility",
+        "phone_visibility",
         "listed_in_directory",
     )
 
@@ -92,7 +112,8 @@ class ProfileForm(ProfileFieldsMixin):
     def initial_for(cls, profile: Profile) -> dict:
         initial = {name: getattr(profile, name) for name in cls.PROFILE_FIELDS}
         initial.update(
-            first_name=profile.user.first_name, last_name=profile.user.last_name,
+            first_name=profile.user.first_name,
+            last_name=profile.user.last_name,
             interests=list(profile.interests.all()),
         )
         return initial
@@ -104,12 +125,14 @@ class DirectoryFilterForm(forms.Form):
         label=_("Country"), required=False, choices=[("", _("All countries")), *Country.choices]
     )
     organisation_type = forms.ChoiceField(
-        label=_("Type of organisation"), required=False,
+        label=_("Type of organisation"),
+        required=False,
         choices=[("", _("All types")), *OrganisationType.choices],
     )
     interest = forms.ChoiceField(label=_("Interest"), required=False)
     language = forms.ChoiceField(
-        label=_("Language"), required=False,
+        label=_("Language"),
+        required=False,
         choices=[("", _("Any language")), *SpokenLanguage.choices],
     )
 
@@ -127,10 +150,13 @@ class DecisionForm(forms.Form):
         (MembershipStatus.SUSPENDED, _("Suspend")),
     ]
     profiles = forms.ModelMultipleChoiceField(
-        queryset=Profile.objects.all(), error_messages={"required": _("Choose at least one applicant.")}
+        queryset=Profile.objects.all(),
+        error_messages={"required": _("Choose at least one applicant.")},
     )
     decision = forms.ChoiceField(choices=DECISIONS)
     note = forms.CharField(
-        label=_("Note to the applicant (optional)"), required=False, max_length=2000,
+        label=_("Note to the applicant (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -25,7 +25,7 @@ def directory_profiles(*, filters: DirectoryFilters) -> QuerySet[Profile]:
         Profile.objects.filter(status=MembershipStatus.APPROVED, listed_in_directory=True)
         .select_related("user")
         .prefetch_related("interests")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("sort_name", "pk")
     )
     if filters.country:
         profiles = profiles.filter(country=filters.country)

@@ -29,9 +29,19 @@ ALLOWED_DECISIONS: dict[str, set[str]] = {
 }
 
 PROFILE_FIELDS = (
-    "country", "city", "organisation", "organisation_type", "position", "languages",
-    "mail_language", "time_zone", "phone", "email_visibility", "phone_visibility",
-    "listed_in_directory", "motivation",
+    "country",
+    "city",
+    "organisation",
+    "organisation_type",
+    "position",
+    "languages",
+    "mail_language",
+    "time_zone",
+    "phone",
+    "email_visibility",
+    "phone_visibility",
+    "listed_in_directory",
+    "motivation",
 )
 
 
@@ -79,11 +89,12 @@ def membership_decide(
     with transaction.atomic():
         locked = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         if to_status not in ALLOWED_DECISIONS.get(locked.status, set()):
-            raise MembershipError(
-                f"cannot move a {locked.status} membership to {to_status}"
-            )
+            raise MembershipError(f"cannot move a {locked.status} membership to {to_status}")
         decision = MembershipDecision.objects.create(
-            profile=locked, from_status=locked.status, to_status=to_status, decided_by=by,
+            profile=locked,
+            from_status=locked.status,
+            to_status=to_status,
+            decided_by=by,
             note=note.strip(),
         )
         locked.status = to_status
@@ -123,7 +134,9 @@ def membership_reject(*, profile: Profile, by: User | None, note: str = "") -> M
 
 
 def membership_suspend(*, profile: Profile, by: User | None, note: str = "") -> MembershipDecision:
-    return membership_decide(profile=profile, to_status=MembershipStatus.SUSPENDED, by=by, note=note)
+    return membership_decide(
+        profile=profile, to_status=MembershipStatus.SUSPENDED, by=by, note=note
+    )
 
 
 def memberships_decide_bulk(

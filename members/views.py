@@ -43,7 +43,7 @@ def profile_edit(request):
         request.user.first_name = form.cleaned_data["first_name"]
         request.user.last_name = form.cleaned_data["last_name"]
         request.user.save(update_fields=["first_name", "last_name"])
-        data = form.profile_data()
+        data = form.profile_data()  # profile_update stores the new name's sort key too
         if profile is None:
             services.profile_create(
                 user=request.user, interests=form.cleaned_data["interests"], **data
@@ -103,9 +103,7 @@ def member_detail(request, pk: int):
 def applications(request):
     pending = selectors.applications_pending()
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "members/applications.html", {"page": page, "form": DecisionForm()}
-    )
+    return render(request, "members/applications.html", {"page": page, "form": DecisionForm()})
 
 
 @secretariat_required

@@ -15,11 +15,13 @@ def _navigation(path: str) -> list[dict]:
     items = []
     for name, label in NAVIGATION:
         try:
-            url = reverse(name)
+            items.append({"url": reverse(name), "label": label, "current": False})
         except NoReverseMatch:
             continue
-        current = path == url or (url != "/" and path.startswith(url))
-        items.append({"url": url, "label": label, "current": current})
+    # The longest matching prefix wins: /members/experts/ is Experts, not Members.
+    matching = [item for item in items if path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items
 
 

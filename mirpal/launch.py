@@ -34,16 +34,38 @@ def main() -> int:
     bin_dir = os.path.dirname(sys.executable)
     commands = {
         "web": [
-            os.path.join(bin_dir, "gunicorn"), "mirpal.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", "3", "--access-logfile", "-", "--log-level", "warning",
+            os.path.join(bin_dir, "gunicorn"),
+            "mirpal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
         ],
         "worker": [
-            os.path.join(bin_dir, "celery"), "-A", "mirpal", "worker", "--loglevel", "INFO",
-            "--concurrency", "2", "--queues", os.environ.get("CELERY_QUEUE", "mirpal"),
+            os.path.join(bin_dir, "celery"),
+            "-A",
+            "mirpal",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--queues",
+            os.environ.get("CELERY_QUEUE", "mirpal"),
         ],
         "beat": [
-            os.path.join(bin_dir, "celery"), "-A", "mirpal", "beat", "--loglevel", "INFO",
-            "--schedule", str(embedded.DATA_DIR / "celerybeat-schedule"),
+            os.path.join(bin_dir, "celery"),
+            "-A",
+            "mirpal",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(embedded.DATA_DIR / "celerybeat-schedule"),
         ],
     }
     processes = {
@@ -63,8 +85,10 @@ def main() -> int:
                 os.killpg(process.pid, signal.SIGKILL)
         if uses_embedded:
             embedded.stop()
-        print("\nStopped the web server, the worker, the scheduler"
-              + (" and the embedded PostgreSQL and Redis." if uses_embedded else "."))
+        print(
+            "\nStopped the web server, the worker, the scheduler"
+            + (" and the embedded PostgreSQL and Redis." if uses_embedded else ".")
+        )
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)

@@ -1,15 +1,17 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from mirpal.bilingual import localized
+from mirpal.countries import Country
 
 
 class Topic(models.Model):
-    """One entry of the topic list that members' interests, events, the roster and the library share."""
+    """One entry of the topic list shared by interests, events, the roster and the library."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_en = models.CharField(_("name in English"), max_length=120)
@@ -34,6 +36,67 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # Not sent on purpose: the recipient's membership was suspended or rejected before sending.
+    SKIPPED = "skipped", _("not sent")
+
+
+class MailKind(models.TextChoices):
+    """Kinds of mail a member can turn off; account and membership mail always goes."""
+
+    INVITATIONS = "invitations", _("Invitations to events")
+    REMINDERS = "reminders", _("Reminders before events I registered for")
+    DIGEST = "digest", _("Digest of new events and publications")
+    NEWS = "news", _("News and calls from the secretariat")
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    NEVER = "never", _("Never")
+
+
+class MailPreference(models.Model):
+    """Which mail a person wants; a missing row means the defaults (everything, weekly digest)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mail_preference",
+    )
+    invitations = models.BooleanField(_("invitations to events"), default=True)
+    reminders = models.BooleanField(_("reminders before events I registered for"), default=True)
+    news = models.BooleanField(_("news and calls from the secretariat"), default=True)
+    digest = models.CharField(
+        _("digest of new events and publications"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    followed_countries = ArrayField(
+        models.CharField(max_length=2, choices=Country.choices),
+        verbose_name=_("countries I follow"),
+        default=list,
+        blank=True,
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail preferences")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest__in=DigestFrequency.values), name="mail_digest_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def wants(self, kind: str) -> bool:
+        if kind == MailKind.DIGEST:
+            return self.digest != DigestFrequency.NEVER
+        return getattr(self, kind, True)
 
 
 class OutboxMessage(models.Model):
@@ -59,6 +122,11 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    members_only = models.BooleanField(
+        _("only for approved members"),
+        default=False,
+        help_text=_("Not sent if the recipient's membership is suspended or rejected by then."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -96,3 +164,205 @@ class OutboxMessage(models.Model):
         digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:32]
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "mirpal"
         return f"<{digest}@{domain}>"
+
+
+# --- Partner API: partners, their keys, their webhooks (issue 7).
+
+
+class ApiScope(models.TextChoices):
+    READ_EVENTS = "read:events", _("Read events")
+    READ_LIBRARY = "read:library", _("Read the library")
+    READ_EXPERTS = "read:experts", _("Read the expert roster")
+
+
+class WebhookTopic(models.TextChoices):
+    EVENT_PUBLISHED = "event.published", _("Event published")
+    EVENT_CHANGED = "event.changed", _("Event changed")
+    EVENT_CANCELLED = "event.cancelled", _("Event cancelled")
+    ISSUE_PUBLISHED = "issue.published", _("Magazine issue published")
+    DOCUMENT_PUBLISHED = "document.published", _("Document published")
+
+
+def webhook_secret_new() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+class Partner(models.Model):
+    """An organisation that shows the network's content on its own site through the API."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    allowed_origins = ArrayField(
+        models.CharField(max_length=200),
+        verbose_name=_("web origins allowed to call the API from a browser"),
+        default=list,
+        blank=True,
+        help_text=_("One per line, for example https://partner.example (scheme and host only)."),
+    )
+    webhook_secret = models.CharField(
+        _("webhook signing secret"),
+        max_length=64,
+        default=webhook_secret_new,
+        help_text=_("Give it to the partner: every webhook delivery is signed with it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API partner")
+        verbose_name_plural = _("API partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiKey(models.Model):
+    """A key to the API: a partner's (scoped, read-only) or a member's personal one (acts as the
+    member). Only the SHA-256 of the key is stored; the key itself is shown once, at creation."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    name = models.CharField(_("label"), max_length=120)
+    prefix = models.CharField(_("first characters"), max_length=12, editable=False)
+    key_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True, editable=False)
+    scopes = ArrayField(
+        models.CharField(max_length=20, choices=ApiScope.choices),
+        verbose_name=_("scopes"),
+        default=list,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=False, user__isnull=True)
+                | models.Q(partner__isnull=True, user__isnull=False),
+                name="apikey_partner_or_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scopes__contained_by=ApiScope.values),
+                name="apikey_scopes_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's address that receives signed notices of the topics it chose."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(_("address"), max_length=500)
+    topics = ArrayField(
+        models.CharField(max_length=30, choices=WebhookTopic.choices),
+        verbose_name=_("notices wanted"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        ordering = ["partner", "pk"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(topics__contained_by=WebhookTopic.values),
+                name="webhook_topics_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="https://")
+                | models.Q(url__startswith="http://"),
+                name="webhook_url_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One notice to one endpoint, written in the transaction of the change it reports; `log`
+    keeps every attempt (time, HTTP status or error) for the secretariat."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    topic = models.CharField(_("notice"), max_length=30, choices=WebhookTopic.choices)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    log = models.JSONField(_("attempts log"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=WebhookStatus.values),
+                name="webhook_delivery_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="delivered") | models.Q(delivered_at__isnull=False),
+                name="webhook_delivered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.endpoint}"

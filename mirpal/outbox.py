@@ -25,10 +25,13 @@ from mirpal.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-# A row claimed longer ago than this belongs to a worker that died; the sweep takes it back.
-CLAIM_LEASE = timedelta(minutes=5)
-# A row queued but not claimed for this long was lost on the way through the broker.
-QUEUE_GRACE = timedelta(minutes=2)
+
+def _claim_lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
+
+
+def _queue_grace() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_QUEUE_GRACE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Mail:
     recipient_id: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     attachments: list[dict[str, str]] = field(default_factory=list)
+    members_only: bool = False
 
 
 def outbox_enqueue(mails: list[Mail]) -> list[int]:
@@ -63,6 +67,7 @@ def outbox_enqueue(mails: list[Mail]) -> list[int]:
             recipient_id=mail.recipient_id,
             headers=mail.headers,
             attachments=mail.attachments,
+            members_only=mail.members_only,
         )
         for mail in mails
     ]
@@ -121,7 +126,7 @@ def _claim(message_ids: list[int]) -> list[OutboxMessage]:
             .filter(id__in=message_ids, next_attempt_at__lte=now)
             .filter(
                 Q(status=OutboxStatus.PENDING)
-                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - _claim_lease())
             )
             .order_by("id")
         )
@@ -129,6 +134,27 @@ def _claim(message_ids: list[int]) -> list[OutboxMessage]:
             status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     return rows
+
+
+def _skip_lapsed_members(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Drop members-only mail whose recipient is no longer an approved member."""
+    from members.enums import MembershipStatus
+    from members.models import Profile
+
+    recipient_ids = {row.recipient_id for row in rows if row.members_only}
+    if not recipient_ids:
+        return rows
+    approved = set(
+        Profile.objects.filter(
+            user_id__in=recipient_ids, status=MembershipStatus.APPROVED
+        ).values_list("user_id", flat=True)
+    )
+    lapsed = [row.id for row in rows if row.members_only and row.recipient_id not in approved]
+    if lapsed:
+        OutboxMessage.objects.filter(id__in=lapsed).update(
+            status=OutboxStatus.SKIPPED, last_error="recipient is not an approved member"
+        )
+    return [row for row in rows if row.id not in set(lapsed)]
 
 
 def _as_email(row: OutboxMessage, connection) -> EmailMultiAlternatives:
@@ -167,7 +193,7 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     A temporary SMTP error puts the row back with an exponential back-off; a permanent one (5xx)
     or too many attempts marks it failed with the error kept for the secretariat.
     """
-    rows = _claim(message_ids)
+    rows = _skip_lapsed_members(_claim(message_ids))
     counts = {"sent": 0, "retry": 0, "failed": 0}
     if not rows:
         return counts
@@ -220,8 +246,8 @@ def outbox_sweep() -> int:
         OutboxMessage.objects.filter(next_attempt_at__lte=now)
         .filter(
             Q(status=OutboxStatus.PENDING, queued_at__isnull=True)
-            | Q(status=OutboxStatus.PENDING, queued_at__lt=now - QUEUE_GRACE)
-            | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+            | Q(status=OutboxStatus.PENDING, queued_at__lt=now - _queue_grace())
+            | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - _claim_lease())
         )
         .order_by("id")
         .values_list("id", flat=True)

@@ -36,7 +36,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+    SECRET_KEY = "insecure-development-key-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "members",
     "events",
     "library",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
@@ -75,9 +79,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mirpal.middleware.ViewerTimezoneMiddleware",
+    "mirpal.api.cors.PartnerCorsMiddleware",
 ]
 
-ROOT_URLCONF = "mirpal.urls"
+ROOT_URLCONF = os.environ.get("MIRPAL_URLCONF", "mirpal.urls")
 WSGI_APPLICATION = "mirpal.wsgi.application"
 SITE_ID = 1
 
@@ -142,8 +147,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: the outbox sweep sends later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "mirpal.outbox_sweep", "schedule": timedelta(seconds=60)},
+    "outbox-sweep": {
+        "task": "mirpal.outbox_sweep",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))),
+    },
+    "webhooks-sweep": {"task": "mirpal.webhooks_sweep", "schedule": timedelta(minutes=5)},
     "sessions-clear": {"task": "mirpal.sessions_clear", "schedule": crontab(hour=3, minute=17)},
+    "events-mail-due": {
+        "task": "events.event_mail_due",
+        "schedule": timedelta(seconds=int(os.environ.get("EVENTS_MAIL_DUE_SECONDS", "300"))),
+    },
+    "digest-weekly": {
+        "task": "events.digests_send",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=5),
+        "kwargs": {"frequency": "weekly"},
+    },
+    "digest-monthly": {
+        "task": "events.digests_send",
+        "schedule": crontab(day_of_month="1", hour=6, minute=35),
+        "kwargs": {"frequency": "monthly"},
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -204,6 +227,10 @@ else:
     EMAIL_FILE_PATH = MAIL_DIR
 OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# A row claimed longer ago than the lease belongs to a worker that died; one queued longer ago
+# than the grace period without being claimed was lost in the broker. The sweep takes both back.
+OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300"))
+OUTBOX_QUEUE_GRACE_SECONDS = int(os.environ.get("OUTBOX_QUEUE_GRACE_SECONDS", "120"))
 
 # --- Languages and time.
 LANGUAGE_CODE = "en"
@@ -239,7 +266,9 @@ STORAGES = {
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -266,3 +295,69 @@ PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", DATA_DIR / "p
 # --- Expert roster: photos above this size are refused; the roster lists this many per page.
 EXPERT_PHOTO_MAX_BYTES = int(os.environ.get("EXPERT_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 EXPERTS_PAGE_SIZE = 24
+
+# --- Events: the join link appears this long before the start; calendar alarms ring this early.
+EVENTS_JOIN_LINK_LEAD_MINUTES = int(os.environ.get("EVENTS_JOIN_LINK_LEAD_MINUTES", "60"))
+EVENTS_ICS_ALARM_MINUTES = int(os.environ.get("EVENTS_ICS_ALARM_MINUTES", "30"))
+
+# --- Event mail: reminders this many hours before the start (each sent once, even late, as long
+# as the event has not started); a nudge to invitees who have not answered this many days before
+# registration closes.
+EVENTS_REMINDER_OFFSETS_HOURS = sorted(
+    {int(hours) for hours in env_list("EVENTS_REMINDER_OFFSETS_HOURS", "24,1")}, reverse=True
+)
+EVENTS_NUDGE_DAYS_BEFORE_CLOSE = int(os.environ.get("EVENTS_NUDGE_DAYS_BEFORE_CLOSE", "3"))
+
+# --- Partner API (/api/v1/): keys, throttles in the shared Redis cache, CORS for partner sites.
+REST_FRAMEWORK = {
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "DEFAULT_VERSION": "v1",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mirpal.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["mirpal.api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["mirpal.api.throttling.ApiThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "mirpal.api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of gunicorn that add X-Forwarded-For; 0 trusts only the socket address.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+}
+# Requests per minute, counted per key (partners, personal tokens) or per address (anonymous).
+API_RATE_KEY = int(os.environ.get("API_RATE_KEY", "600"))
+API_RATE_ANONYMOUS = int(os.environ.get("API_RATE_ANONYMOUS", "120"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
+API_PUBLIC_MAX_AGE = int(os.environ.get("API_PUBLIC_MAX_AGE", "60"))
+# Webhook deliveries: attempts in all, the first retry after this many seconds, doubling.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# CORS: origins from CORS_ALLOWED_ORIGINS plus those the secretariat lists on each partner
+# (mirpal.api.cors); only /api/ answers cross-origin, and never with cookies.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language"]
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MIRPAL API",
+    "DESCRIPTION": (
+        "Public events, magazine, documents and expert roster of the MIRPAL network, for partner "
+        "sites, and a member's own registrations. Send a partner key as `Authorization: Api-Key "
+        "<key>`; answers are in English or Russian (Accept-Language or ?lang=)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "events.enums.EventStatus",
+        "RegistrationStatusEnum": "events.enums.RegistrationStatus",
+    },
+}

@@ -19,3 +19,6 @@ def outbox_sweep_task() -> int:
 @shared_task(name="mirpal.sessions_clear")
 def sessions_clear_task() -> None:
     management.call_command("clearsessions")
+
+
+from mirpal.webhooks import webhook_deliver_task  # noqa: E402, F401  (registers the task)

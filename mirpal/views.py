@@ -1,9 +1,17 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from mirpal import health
+from mirpal import health, preferences
+from mirpal.forms import MailPreferenceForm
+from mirpal.models import MailKind
 from mirpal.selectors import home_figures
 
 
@@ -22,4 +30,38 @@ def about(request):
 def healthz(request):
     checks = {"database": health.database_answers(), "broker": health.broker_answers()}
     status = 200 if all(checks.values()) else 503
-    return JsonResponse({"status": "ok" if status == 200 else "unavailable", **checks}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "unavailable", **checks}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_preferences(request):
+    preference = preferences.mail_preference_for(user=request.user)
+    form = MailPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        preferences.mail_preference_update(
+            user=request.user,
+            **{name: form.cleaned_data[name] for name in MailPreferenceForm.Meta.fields},
+        )
+        messages.success(request, _("Your mail preferences have been saved."))
+        return redirect("mail_preferences")
+    return render(request, "mail_preferences.html", {"form": form})
+
+
+# Mail clients post the one-click unsubscribe (RFC 8058) without a CSRF token; the signed token
+# in the URL is what authorises it. A GET only shows the question, so link scanners change nothing.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def mail_unsubscribe(request, token: str):
+    try:
+        user_id, kind = preferences.unsubscribe_token_read(token)
+        user = get_user_model().objects.get(pk=user_id)
+    except (preferences.UnsubscribeLinkInvalid, ObjectDoesNotExist):
+        return render(request, "mail_unsubscribe.html", {"invalid": True}, status=404)
+    label = MailKind(kind).label
+    if request.method == "POST":
+        preferences.mail_unsubscribe(user=user, kind=kind)
+        return render(request, "mail_unsubscribe.html", {"done": True, "label": label})
+    return render(request, "mail_unsubscribe.html", {"label": label, "email": user.email})

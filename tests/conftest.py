@@ -2,20 +2,47 @@ import os
 
 os.environ.setdefault("MIRPAL_TESTING", "1")
 
-import pytest  # noqa: E402
-from django.core.cache import cache  # noqa: E402
+import pytest
+from django.core.cache import cache
+from django.utils import translation
 
-from tests.smtp import SmtpSink  # noqa: E402
+from tests.smtp import SmtpSink
 
 ROLES = ("anonymous", "applicant", "member", "secretariat")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth's rate limits and throttles live in the cache; each test starts with none."""
+def _fresh_cache_and_language():
+    """allauth's rate limits and throttles live in the cache; each test starts with none. A
+    request in Russian leaves Russian active in the thread, so each test starts in English."""
     cache.clear()
+    translation.activate("en")
     yield
+    translation.deactivate()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The topic list and the secretariat group come from migrations; a transactional test's
+    flush deletes them, so each test that uses the database makes sure they are there."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db"}:
+        yield
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in names or "live_server" in names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from mirpal.models import Topic
+    from mirpal.roles import roles_sync
+    from mirpal.topics import topics_sync
+
+    if not Topic.objects.exists():
+        topics_sync()
+        roles_sync()
+    yield
 
 
 @pytest.fixture(scope="session")

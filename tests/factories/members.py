@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from members.models import Profile, User
 from mirpal.roles import SECRETARIAT_GROUP
 
-PASSWORD = "correct-horse-battery-7"  # noqa: S105
+PASSWORD = "correct-horse-battery-7"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

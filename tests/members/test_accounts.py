@@ -22,7 +22,10 @@ def test_failed_log_ins_trip_the_rate_limit(client, member):
     for _ in range(5):
         wrong = client.post(reverse("account_login"), {"login": member.email, "password": "nope"})
         assert wrong.status_code == 200
-        assert "The email address and/or password you specified are not correct." in wrong.content.decode()
+        assert (
+            "The email address and/or password you specified are not correct."
+            in wrong.content.decode()
+        )
 
     # The sixth try is refused even with the right password: the key is locked out for a while.
     locked = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})

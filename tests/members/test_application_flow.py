@@ -45,7 +45,11 @@ def test_applicant_signs_up_verifies_waits_and_is_approved(client, smtp_sink, se
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="zarina@example.tj")
     profile = user.profile
-    assert (profile.status, profile.country, profile.time_zone) == ("pending", "TJ", "Asia/Dushanbe")
+    assert (profile.status, profile.country, profile.time_zone) == (
+        "pending",
+        "TJ",
+        "Asia/Dushanbe",
+    )
     assert list(profile.interests.values_list("slug", flat=True)) == ["remittances"]
     assert EmailAddress.objects.get(user=user).verified is False
 
@@ -59,7 +63,7 @@ def test_applicant_signs_up_verifies_waits_and_is_approved(client, smtp_sink, se
     assert EmailAddress.objects.get(user=user).verified is True
 
     status_page = client.get(reverse("members:account"))
-    assert "Thank you for applying" in status_page.content.decode()
+    assert "has been received: the secretariat reviews" in status_page.content.decode()
     assert client.get(reverse("members:directory"))["Location"] == reverse("members:account")
 
     decider = client.__class__()
@@ -130,8 +134,16 @@ def test_bulk_decision_skips_memberships_that_do_not_allow_it(client, secretaria
         follow=True,
     )
 
-    statuses = dict(Profile.objects.filter(pk__in=[p.pk for p in [*waiting, already]]).values_list("pk", "status"))
-    assert statuses == {waiting[0].pk: "rejected", waiting[1].pk: "rejected", already.pk: "approved"}
+    statuses = dict(
+        Profile.objects.filter(pk__in=[p.pk for p in [*waiting, already]]).values_list(
+            "pk", "status"
+        )
+    )
+    assert statuses == {
+        waiting[0].pk: "rejected",
+        waiting[1].pk: "rejected",
+        already.pk: "approved",
+    }
     text = response.content.decode()
     assert "Decision recorded for 2 applicants." in text
     assert MembershipDecision.objects.filter(to_status="rejected").count() == 2
@@ -170,3 +182,24 @@ def test_signup_with_bad_input_saves_nothing(client):
     assert set(errors) == {"country", "organisation", "password2"}
     assert User.objects.filter(email="bad@example.org").exists() is False
     assert Profile.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_decision_mail_escapes_html_but_keeps_plain_text_as_written(client, smtp_sink, secretariat):
+    from tests.factories.members import ProfileFactory, UserFactory
+
+    profile = ProfileFactory(
+        status="pending", user=UserFactory(first_name="<b>O'Neil</b>", last_name="Smith")
+    )
+    client.force_login(secretariat)
+    client.post(
+        reverse("members:applications_decide"),
+        {"profiles": [profile.pk], "decision": "approved", "note": "Welcome & <script>"},
+    )
+    outbox_send_pending()
+    [mail] = smtp_sink.to(profile.user.email)
+    assert "Dear <b>O'Neil</b> Smith," in SmtpSink.text(mail)
+    assert "Welcome & <script>" in SmtpSink.text(mail)
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "&lt;b&gt;O&#x27;Neil&lt;/b&gt;" in html
+    assert "Welcome &amp; &lt;script&gt;" in html

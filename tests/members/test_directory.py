@@ -15,19 +15,28 @@ def colleagues(db):
     data = Topic.objects.get(slug="migration-data")
     return {
         "aram": ProfileFactory(
-            user=UserFactory(first_name="Арам", last_name="Петросян"), country="AM",
-            organisation="Миграционная служба", organisation_type="government",
-            languages=["hy", "ru"], interests=[remittances],
+            user=UserFactory(first_name="Арам", last_name="Петросян"),
+            country="AM",
+            organisation="Миграционная служба",
+            organisation_type="government",
+            languages=["hy", "ru"],
+            interests=[remittances],
         ),
         "olga": ProfileFactory(
-            user=UserFactory(first_name="Ольга", last_name="Новик"), country="BY",
-            organisation="Институт демографии", organisation_type="academia",
-            languages=["be", "ru", "en"], interests=[data],
+            user=UserFactory(first_name="Ольга", last_name="Новик"),
+            country="BY",
+            organisation="Институт демографии",
+            organisation_type="academia",
+            languages=["be", "ru", "en"],
+            interests=[data],
         ),
         "john": ProfileFactory(
-            user=UserFactory(first_name="John", last_name="Clarke"), country="XX",
-            organisation="Migration Policy Institute", organisation_type="think_tank",
-            languages=["en"], interests=[remittances, data],
+            user=UserFactory(first_name="John", last_name="Clarke"),
+            country="XX",
+            organisation="Migration Policy Institute",
+            organisation_type="think_tank",
+            languages=["en"],
+            interests=[remittances, data],
         ),
         "waiting": ProfileFactory(
             user=UserFactory(first_name="Ждущий", last_name="Заявитель"), status="pending"
@@ -36,7 +45,8 @@ def colleagues(db):
             user=UserFactory(first_name="Скрытый", last_name="Участник"), listed_in_directory=False
         ),
         "suspended": ProfileFactory(
-            user=UserFactory(first_name="Приостановленный", last_name="Участник"), status="suspended"
+            user=UserFactory(first_name="Приостановленный", last_name="Участник"),
+            status="suspended",
         ),
     }
 

@@ -34,12 +34,15 @@ def test_member_edits_profile_and_time_zone_defaults_from_country(client, member
 
     profile = Profile.objects.get(user=member)
     assert (profile.country, profile.time_zone, profile.organisation) == (
-        "UZ", "Asia/Tashkent", "Агентство внешней трудовой миграции",
+        "UZ",
+        "Asia/Tashkent",
+        "Агентство внешней трудовой миграции",
     )
     assert profile.languages == ["uz", "ru"]
     assert list(profile.interests.values_list("slug", flat=True)) == ["organised-recruitment"]
     member.refresh_from_db()
     assert member.get_full_name() == "Нодира Юсупова"
+    assert profile.sort_name == "юсупова нодира"
 
 
 @pytest.mark.django_db

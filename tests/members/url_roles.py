@@ -1,5 +1,14 @@
 from tests.factories.members import ProfileFactory
-from tests.url_roles import ANON, APPLICANT, MEMBER, SECRETARIAT, Case, members_only, secretariat_only, signed_in
+from tests.url_roles import (
+    ANON,
+    APPLICANT,
+    MEMBER,
+    SECRETARIAT,
+    Case,
+    members_only,
+    secretariat_only,
+    signed_in,
+)
 
 
 def cases(world):

@@ -1,3 +1,4 @@
+from mirpal.preferences import unsubscribe_token
 from tests.url_roles import ANON, APPLICANT, MEMBER, SECRETARIAT, Case, everyone, signed_in
 
 
@@ -7,6 +8,13 @@ def cases(world):
         Case("home", everyone(200)),
         Case("about", everyone(200)),
         Case("healthz", everyone(200)),
+        Case("mail_preferences", signed_in(200)),
+        Case("mail_unsubscribe", everyone(404), kwargs={"token": "forged"}),
+        Case(
+            "mail_unsubscribe",
+            everyone(200),
+            kwargs={"token": unsubscribe_token(user_id=world[MEMBER].pk, kind="news")},
+        ),
         Case("set_language", everyone(302), method="post", data={"language": "ru", "next": "/"}),
         # allauth's pages: log-in and sign-up are for visitors; the signed-in are sent on.
         Case("account_login", visitor_only),

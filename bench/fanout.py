@@ -1,0 +1,233 @@
+"""Fan-out of invitations: messages per second into an SMTP sink for 10,000 invitations through the
+outbox and a real Celery worker, next to a plain smtplib loop sending the same messages to the
+same sink in the same run, and the ratio.
+
+Runs against the bench database; the members it needs (fanout-<n>@example.org) are created once.
+The worker takes tasks from a queue of its own (mirpal-bench), so a development worker never
+takes them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import multiprocessing
+import os
+import smtplib
+import socket
+import time
+
+INVITATIONS = int(os.environ.get("BENCH_FANOUT", "10000"))
+WORKER_CONCURRENCY = max(min(os.cpu_count() or 2, 8), 2)
+QUEUE = "mirpal-bench"
+
+
+def _members(count: int) -> list[int]:
+    from members.models import User
+    from tests.events.mail_members import members_bulk
+
+    existing = list(
+        User.objects.filter(email__startswith="fanout-", email__endswith="@example.org")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(existing) < count:
+        User.objects.filter(pk__in=existing).delete()
+        existing = members_bulk(count, prefix="fanout")
+    return existing[:count]
+
+
+def _event():
+    from django.utils import timezone
+
+    from events.models import Event
+
+    starts = timezone.now() + datetime.timedelta(days=30)
+    return Event.objects.create(
+        slug=f"bench-fanout-{time.time_ns()}",
+        kind="video_conference",
+        status="published",
+        title_en="Fan-out benchmark",
+        title_ru="Замер рассылки",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        platform="zoom",
+        join_url="https://zoom.example/j/BENCH",
+        published_at=timezone.now(),
+        sequence=1,
+    )
+
+
+class _CountingHandler:
+    def __init__(self, counter):
+        self.counter = counter
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.counter.get_lock():
+            self.counter.value += len(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def _sink_serve(port: int, counter, stop) -> None:
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    controller = Controller(_CountingHandler(counter), hostname="127.0.0.1", port=port)
+    controller.start()
+    stop.wait()
+    controller.stop()
+
+
+class CountingSink:
+    """An SMTP server in a process of its own that only counts what it accepts, so neither the
+    worker nor the plain loop shares an interpreter (or a parser's cost) with it."""
+
+    def __init__(self):
+        from tests.smtp import free_port
+
+        self.port = free_port()
+        context = multiprocessing.get_context("spawn")
+        self.counter = context.Value("i", 0)
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_sink_serve, args=(self.port, self.counter, self._stop), daemon=True
+        )
+
+    def start(self) -> None:
+        self._process.start()
+        if not _wait(self._listening, timeout=20):
+            raise RuntimeError("the SMTP sink did not start")
+
+    def _listening(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    @property
+    def count(self) -> int:
+        return self.counter.value
+
+    def clear(self) -> None:
+        with self.counter.get_lock():
+            self.counter.value = 0
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._process.join(10)
+
+
+def _wait(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _plain_loop(rows, port: int) -> float:
+    """The same messages, built the same way, over one smtplib connection; returns seconds."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for row in rows:
+            email = EmailMultiAlternatives(
+                subject=row.subject,
+                body=row.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[row.to_email],
+                headers={"Message-ID": row.message_id, **row.headers},
+            )
+            if row.body_html:
+                email.attach_alternative(row.body_html, "text/html")
+            for attachment in row.attachments:
+                email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+            smtp.sendmail(
+                settings.DEFAULT_FROM_EMAIL,
+                [row.to_email],
+                email.message().as_bytes(linesep="\r\n"),
+            )
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from django.conf import settings
+    from django.db import transaction
+
+    from events import mailings
+    from mirpal.celery import app
+    from mirpal.models import OutboxMessage
+    from tests.worker import Worker, purge_test_queue
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
+    settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
+    app.conf.task_default_queue = QUEUE
+    purge_test_queue()
+
+    began = time.monotonic()
+    ids = _members(INVITATIONS)
+    print(f"fan-out: {len(ids):,} members ready in {time.monotonic() - began:.1f} s")
+    sink = CountingSink()
+    sink.start()
+    try:
+        event = _event()
+        with Worker(
+            smtp_port=sink.port,
+            concurrency=WORKER_CONCURRENCY,
+            env={"CELERY_QUEUE": QUEUE, "LOG_LEVEL": "WARNING"},
+        ):
+            rendered = time.perf_counter()
+            with transaction.atomic():
+                result = mailings.event_invite(
+                    event=event,
+                    audience=mailings.Audience(kind="users", user_ids=tuple(ids)),
+                    by=None,
+                )
+                render_seconds = time.perf_counter() - rendered
+                committed = time.perf_counter()
+            if not _wait(lambda: sink.count >= result.invited, timeout=300):
+                print(f"only {sink.count:,} of {result.invited:,} arrived", flush=True)
+                return 1
+            outbox_seconds = time.perf_counter() - committed
+        rows = list(
+            OutboxMessage.objects.filter(
+                idempotency_key__startswith=mailings.event_mail_prefix(event)
+            ).order_by("pk")
+        )
+        sink.clear()
+        plain_seconds = _plain_loop(rows, sink.port)
+        assert sink.count == len(rows)
+    finally:
+        sink.stop()
+    outbox_rate = result.invited / outbox_seconds
+    plain_rate = len(rows) / plain_seconds
+    print(
+        f"rendering {result.invited:,} invitations (language, time zone, .ics, signed links) "
+        f"and writing them to the outbox in one transaction: {render_seconds:.1f} s "
+        f"({result.invited / render_seconds:,.0f} per s)"
+    )
+    print(f"{'fan-out into the SMTP sink':<58}  {'msg/s':>8}  {'seconds':>7}")
+    label = (
+        f"outbox + Celery worker (prefork x{WORKER_CONCURRENCY}, "
+        f"batches of {settings.OUTBOX_BATCH_SIZE})"
+    )
+    print(f"{label:<58}  {outbox_rate:>8.0f}  {outbox_seconds:>7.1f}")
+    print(
+        f"{'plain smtplib loop, one connection, same messages':<58}  {plain_rate:>8.0f}  "
+        f"{plain_seconds:>7.1f}"
+    )
+    print(f"ratio outbox / plain loop: {outbox_rate / plain_rate:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from library import selectors, services
+from library.forms import SearchForm
+from library.models import Article, Document, Issue
+from library.search import library_search
+from members.permissions import is_member
+from mirpal.countries import Country
+from mirpal.models import Topic
+
+PER_PAGE = 20
+
+
+def _refuse(request):
+    """As for members' pages: anonymous visitors log in, applicants see where they stand."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return redirect("members:account")
+
+
+def _query_string(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _results(request, *, template: str, heading_context: dict, **fixed):
+    form = SearchForm(request.GET or None)
+    member = is_member(request.user)
+    outcome = library_search(
+        filters=form.filters(**fixed),
+        member=member,
+        page_number=request.GET.get("page") or 1,
+        per_page=PER_PAGE,
+    )
+    filters = form.filters(**fixed)
+    if filters.query and not outcome.no_words and outcome.page.number == 1:
+        services.search_log_record(
+            query=filters.query, results_count=outcome.total, language=get_language()
+        )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "filters": filters,
+            "outcome": outcome,
+            "page": outcome.page,
+            "query_string": _query_string(request),
+            "fixed": fixed,
+            **heading_context,
+        },
+    )
+
+
+@require_GET
+def index(request):
+    member = is_member(request.user)
+    return render(
+        request,
+        "library/index.html",
+        {
+            "form": SearchForm(),
+            "issues": selectors.issues_list()[:4],
+            "topics": selectors.topics_with_counts(member=member),
+            "countries": selectors.countries_with_counts(member=member),
+            "most_read": selectors.documents_most_read(member=member, limit=5),
+            "recent": selectors.documents_recent(member=member, limit=5),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    return _results(request, template="library/search.html", heading_context={})
+
+
+@require_GET
+def topic(request, slug):
+    try:
+        chosen = Topic.objects.get(slug=slug)
+    except Topic.DoesNotExist as error:
+        raise Http404 from error
+    return _results(
+        request, template="library/search.html", heading_context={"topic": chosen}, topic=slug
+    )
+
+
+@require_GET
+def country(request, code):
+    if code not in Country.values:
+        raise Http404
+    return _results(
+        request,
+        template="library/search.html",
+        heading_context={"country_label": Country(code).label},
+        country=code,
+    )
+
+
+@require_GET
+def issues(request):
+    return render(request, "library/issues.html", {"issues": selectors.issues_list()})
+
+
+@require_GET
+def issue(request, number):
+    try:
+        chosen = selectors.issue_detail(number=number)
+    except Issue.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "library/issue.html", {"issue": chosen})
+
+
+@require_GET
+def issue_pdf(request, number):
+    chosen = Issue.objects.filter(number=number).first()
+    if chosen is None or not chosen.pdf:
+        raise Http404
+    services.issue_download_register(issue_id=chosen.pk)
+    return FileResponse(
+        chosen.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"migration21-{chosen.number}.pdf",
+    )
+
+
+@require_GET
+def issue_cover(request, number):
+    chosen = Issue.objects.filter(number=number).first()
+    if chosen is None or not chosen.cover:
+        raise Http404
+    content_types = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+    extension = chosen.cover.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        chosen.cover.open("rb"),
+        content_type=content_types.get(extension, "application/octet-stream"),
+    )
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+@require_GET
+def article(request, pk):
+    try:
+        chosen = selectors.article_detail(pk=pk)
+    except Article.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "library/article.html", {"article": chosen})
+
+
+@require_GET
+def document(request, pk):
+    try:
+        chosen = selectors.document_detail(pk=pk)
+    except Document.DoesNotExist as error:
+        raise Http404 from error
+    if chosen.members_only and not is_member(request.user):
+        return _refuse(request)
+    return render(request, "library/document.html", {"document": chosen})
+
+
+@require_GET
+def document_download(request, pk):
+    """The document's file, or its external link; the URL stays the same when the file is
+    replaced, and members-only files go to members only."""
+    chosen = Document.objects.filter(pk=pk).first()
+    if chosen is None:
+        raise Http404
+    if chosen.members_only and not is_member(request.user):
+        return _refuse(request)
+    if not chosen.file:
+        if not chosen.external_url:
+            raise Http404
+        services.document_download_register(document_id=chosen.pk)
+        return redirect(chosen.external_url)
+    services.document_download_register(document_id=chosen.pk)
+    response = FileResponse(
+        chosen.file.open("rb"), content_type="application/pdf", filename=f"{chosen.slug}.pdf"
+    )
+    if chosen.members_only:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def most_read(request):
+    member = is_member(request.user)
+    return render(
+        request,
+        "library/most_read.html",
+        {
+            "documents": selectors.documents_most_read(member=member, limit=20),
+            "issues": selectors.issues_most_read(limit=10),
+        },
+    )

@@ -1,0 +1,1 @@
+"""The secretariat's panel: its home page, figures, donor report and exports (issue 8)."""

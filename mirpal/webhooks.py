@@ -1,0 +1,209 @@
+"""Webhooks: signed notices to partners' addresses when events or publications change.
+
+A change writes one WebhookDelivery per interested endpoint inside the service's transaction
+and queues its task on commit, so a rolled-back change notifies no one. The task POSTs the JSON
+body with `X-Mirpal-Signature: sha256=<hex>`, the HMAC-SHA256 of `<timestamp>.<body>` under the
+partner's secret; a failure (network error or an answer other than 2xx) is retried by Celery
+after WEBHOOK_RETRY_BASE_SECONDS, doubling, up to WEBHOOK_MAX_ATTEMPTS attempts. Every attempt is
+logged on the delivery for the secretariat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from mirpal.models import Partner, WebhookDelivery, WebhookEndpoint, WebhookStatus, WebhookTopic
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Mirpal-Signature"
+USER_AGENT = "MIRPAL-Webhooks/1"
+
+
+def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """What a partner recomputes to check a delivery: sha256=HMAC(secret, "<timestamp>.<body>")."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, partner: Partner, url: str, topics: list[str]) -> WebhookEndpoint:
+    """Register an address for these topics (a partner may have several)."""
+    return WebhookEndpoint.objects.create(partner=partner, url=url, topics=sorted(set(topics)))
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()
+
+
+def _event_payload(event) -> dict:
+    """Public fields only: no join link, passcode or recording ever goes to a partner."""
+    return {
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "title_en": event.title_en,
+        "title_ru": event.title_ru,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "time_zone": event.time_zone,
+        "countries": list(event.countries),
+        "url": settings.SITE_URL + event.get_absolute_url(),
+    }
+
+
+def webhooks_notify(*, topic: str, data: dict) -> list[WebhookDelivery]:
+    """Write a delivery for every active endpoint of an active partner that wants this topic,
+    and queue each after commit. Call it inside the transaction of the change."""
+    endpoints = WebhookEndpoint.objects.filter(
+        is_active=True, partner__is_active=True, topics__contains=[topic]
+    )
+    payload = json.loads(json.dumps({"topic": topic, "data": data}, cls=DjangoJSONEncoder))
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(id=uuid.uuid4(), endpoint=endpoint, topic=topic, payload=payload)
+            for endpoint in endpoints
+        ]
+    )
+    ids = [str(delivery.pk) for delivery in deliveries]
+    if ids:
+        transaction.on_commit(lambda: _queue(ids))
+    return deliveries
+
+
+def _queue(delivery_ids: list[str]) -> None:
+    # The change has committed; a broker that does not answer must not turn it into an error.
+    # The deliveries stay pending and webhooks_sweep queues them when the broker is back.
+    for pk in delivery_ids:
+        try:
+            webhook_deliver_task.apply_async(kwargs={"delivery_id": pk}, retry=False)
+        except Exception:  # kombu's errors vary by transport; all mean "not queued"
+            logger.warning("broker unavailable; webhook delivery %s left for the sweep", pk)
+
+
+def webhooks_event_changed(*, event, topic: str) -> list[WebhookDelivery]:
+    """Called by event_publish, event_update and event_cancel. Drafts are nobody's business: a
+    change notifies only for a published event, a cancellation only if it had been published."""
+    if topic == WebhookTopic.EVENT_CHANGED and event.status != "published":
+        return []
+    if topic == WebhookTopic.EVENT_CANCELLED and event.published_at is None:
+        return []
+    return webhooks_notify(topic=topic, data=_event_payload(event))
+
+
+def webhook_retry_delay(attempts: int) -> float:
+    return settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+
+
+def webhook_deliver(*, delivery_id: str) -> WebhookDelivery | None:
+    """One attempt at one delivery. Returns the delivery if another attempt is due, else None
+    (delivered, given up, or already final: a duplicate task does nothing)."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("endpoint__partner")
+            .filter(pk=delivery_id, status=WebhookStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return None
+        body = json.dumps(
+            {
+                "id": str(delivery.pk),
+                "created_at": delivery.created_at.isoformat(),
+                **delivery.payload,
+            },
+            separators=(",", ":"),
+        ).encode()
+        timestamp = str(int(time.time()))
+        request = urllib.request.Request(
+            delivery.endpoint.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-Mirpal-Delivery": str(delivery.pk),
+                "X-Mirpal-Topic": delivery.topic,
+                "X-Mirpal-Timestamp": timestamp,
+                SIGNATURE_HEADER: webhook_signature(
+                    secret=delivery.endpoint.partner.webhook_secret,
+                    timestamp=timestamp,
+                    body=body,
+                ),
+            },
+        )
+        started = time.monotonic()
+        code, error = None, ""
+        try:
+            with urllib.request.urlopen(
+                request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+            ) as response:
+                code = response.status
+        except urllib.error.HTTPError as failure:
+            code, error = failure.code, f"HTTP {failure.code}"
+        except (urllib.error.URLError, OSError) as failure:
+            error = str(getattr(failure, "reason", failure))[:500]
+        now = timezone.now()
+        delivery.attempts += 1
+        delivery.last_status_code = code
+        delivery.last_error = error
+        delivery.log = [
+            *delivery.log,
+            {
+                "at": now.isoformat(),
+                "status": code,
+                "error": error,
+                "ms": round((time.monotonic() - started) * 1000),
+            },
+        ]
+        if code is not None and 200 <= code < 300:
+            delivery.status, delivery.delivered_at = WebhookStatus.DELIVERED, now
+        elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            delivery.status = WebhookStatus.FAILED
+        delivery.save()
+        return delivery if delivery.status == WebhookStatus.PENDING else None
+
+
+@shared_task(name="mirpal.webhook_deliver", bind=True, max_retries=None)
+def webhook_deliver_task(self, *, delivery_id: str) -> None:
+    """Attempt the delivery; retry with doubling back-off while it stays pending. Final rows
+    are skipped, so a duplicate task is harmless."""
+    pending = webhook_deliver(delivery_id=delivery_id)
+    if pending is not None:
+        raise self.retry(countdown=webhook_retry_delay(pending.attempts))
+
+
+def webhooks_sweep() -> int:
+    """Queue deliveries never attempted five minutes after their change committed: their task
+    was not queued (the broker was down) or was lost. A delivery is claimed under SKIP LOCKED and
+    only while pending, so queuing one twice sends it once."""
+    lost = list(
+        WebhookDelivery.objects.filter(
+            status=WebhookStatus.PENDING,
+            attempts=0,
+            created_at__lt=timezone.now() - timedelta(minutes=5),
+        ).values_list("pk", flat=True)[:5000]
+    )
+    _queue([str(pk) for pk in lost])
+    return len(lost)
+
+
+@shared_task(name="mirpal.webhooks_sweep")
+def webhooks_sweep_task() -> int:
+    return webhooks_sweep()

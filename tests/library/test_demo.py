@@ -1,0 +1,36 @@
+import pytest
+
+from library import demo
+from library.models import Article, Document, Issue
+from library.search import SearchFilters, library_search
+from library.storage import protected_storage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_library_loads_once_and_is_searchable():
+    first = demo.load(documents=40)
+    again = demo.load(documents=40)
+
+    assert first == {"issues": 21, "documents": 40}
+    assert again == {"issues": 0, "documents": 0}
+    assert Issue.objects.count() == 21
+    assert Article.objects.filter(search_vector__isnull=True).count() == 0
+    assert Article.objects.count() >= 21 * 4
+    assert Document.objects.count() == 40
+    assert Document.objects.filter(search_vector__isnull=True).count() == 0
+    assert set(Document.objects.values_list("language", flat=True)) == {"ru", "en"}
+    sample = Document.objects.order_by("pk").first()
+    with protected_storage.open(sample.file.name) as stored:
+        assert stored.read(5) == b"%PDF-"
+    outcome = library_search(filters=SearchFilters(query="трудовой мигрант"), member=True)
+    assert outcome.total > 0
+
+
+def test_demo_scale_rows_beyond_the_first_300_link_out_without_files():
+    demo.load(documents=305)
+
+    scaled = Document.objects.filter(slug__gte="demo-000300")
+    assert scaled.count() == 5
+    assert list(scaled.order_by().values_list("file", flat=True).distinct()) == [""]
+    assert scaled.filter(search_vector__isnull=True).count() == 0

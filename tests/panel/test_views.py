@@ -1,0 +1,196 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from events.models import Attendance, Registration
+from mirpal.models import OutboxMessage
+from tests.factories.events import EventFactory, in_days
+from tests.factories.library import DocumentFactory, IssueFactory
+from tests.factories.members import ProfileFactory
+from tests.factories.roster import ExpertRequestFactory
+from tests.panel.conftest import at
+
+QUARTER = "start=2026-01-01&end=2026-03-31"
+
+
+def _rows_of_everything(count: int) -> None:
+    """`count` of each thing the home page lists or counts."""
+    for number in range(count):
+        ProfileFactory(status="pending")
+        ExpertRequestFactory()
+        OutboxMessage.objects.create(
+            idempotency_key=f"failed:{number}",
+            kind="account",
+            to_email=f"x{number}@example.org",
+            subject="Hello",
+            body_text="Hello",
+            status="failed",
+            last_error="550 no such user",
+        )
+        event = EventFactory(starts_at=in_days(number + 1), capacity=5)
+        Registration.objects.create(event=event, user=ProfileFactory().user, status="confirmed")
+        DocumentFactory()
+        IssueFactory()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_home_page_queries_do_not_grow_with_rows(
+    client, secretariat, django_assert_num_queries, count
+):
+    _rows_of_everything(count)
+    client.force_login(secretariat)
+    with django_assert_num_queries(14):
+        response = client.get(reverse("panel:home"))
+    assert response.status_code == 200
+    waiting = response.context["waiting"]
+    assert (waiting.applications, waiting.expert_requests, waiting.failed_mails) == (
+        count,
+        count,
+        count,
+    )
+    assert len(response.context["events"]) == min(count, 8)
+    assert response.context["events"][0].confirmed == 1
+
+
+def test_home_page_shows_capacity_and_the_queues(client, secretariat):
+    event = EventFactory(starts_at=in_days(2), capacity=1, title_en="Full seminar")
+    Registration.objects.create(event=event, user=ProfileFactory().user, status="confirmed")
+    Registration.objects.create(
+        event=event,
+        user=ProfileFactory().user,
+        status="waiting",
+        waiting_since=in_days(-1),
+    )
+    ProfileFactory(status="pending", user__first_name="Aigerim", user__last_name="Nurlanova")
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:home"))
+    shown = response.context["events"][0]
+    assert (shown.confirmed, shown.waiting, shown.places_left) == (1, 1, 0)
+    page = response.content.decode()
+    assert "Aigerim Nurlanova" in page
+    assert "Full seminar" in page
+    assert ">full<" in page
+
+
+def test_figures_page_has_a_chart_a_table_and_a_csv_for_each_figure(client, secretariat, known):
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:figures") + "?" + QUARTER)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('<canvas data-chart-source="chart-') == 11
+    assert page.count('<script id="chart-') == 11
+    assert page.count('<table class="figure-table">') == 12
+    csv_link = reverse("panel:figure_csv", args=["members-country"]) + "?" + QUARTER
+    assert page.count(csv_link.replace("&", "&amp;")) == 1
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page
+
+
+def test_figures_page_in_russian(client, secretariat, known):
+    client.force_login(secretariat)
+    response = client.get(
+        reverse("panel:figures") + "?" + QUARTER, headers={"accept-language": "ru"}
+    )
+    page = response.content.decode()
+    assert "Участники по странам" in page
+    assert "Казахстан" in page
+
+
+def test_figures_page_rejects_a_backward_period(client, secretariat):
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:figures") + "?start=2026-03-01&end=2026-01-01")
+    assert response.status_code == 400
+    assert "The end of the period must not be before its start." in response.content.decode()
+
+
+def test_figure_csv(client, secretariat, known):
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:figure_csv", args=["events-country"]) + "?" + QUARTER)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="mirpal-events-country-20260101-20260331.csv"'
+    )
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["code", "Country", "Registered (going)", "Attended"]
+    assert rows[1:] == [
+        ["AM", "Armenia", "0", "1"],
+        ["BY", "Belarus", "0", "0"],
+        ["KZ", "Kazakhstan", "2", "2"],
+        ["KG", "Kyrgyz Republic", "1", "1"],
+        ["MD", "Moldova", "0", "0"],
+        ["RU", "Russia", "0", "0"],
+        ["TJ", "Tajikistan", "0", "0"],
+        ["UA", "Ukraine", "0", "0"],
+        ["UZ", "Uzbekistan", "0", "0"],
+        ["XX", "International / other", "0", "0"],
+    ]
+
+
+def test_donor_report_page(client, secretariat, known):
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:report") + "?" + QUARTER)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [held.event for held in report.events] == [known.events["e1"], known.events["e2"]]
+    assert report.attended_by_country == (1, 0, 2, 1, 0, 0, 0, 0, 0, 0)
+    page = response.content.decode()
+    assert known.events["e1"].title_en in page
+    assert known.events["e3"].title_en not in page  # cancelled
+    assert "Migration 21 № " in page
+
+
+def test_donor_report_spreadsheet(client, secretariat, known):
+    client.force_login(secretariat)
+    response = client.get(reverse("panel:report_xlsx") + "?" + QUARTER)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="mirpal-report-20260101-20260331.xlsx"'
+    )
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == [
+        "1. Members by country",
+        "2. Members by type of organisat",
+        "3. Event registrations and atte",
+        "4. Event registrations and atte",
+        "5. Invitations by country",
+        "6. Library searches by month",
+        "7. Library downloads",
+        "Events held",
+        "Publications",
+    ]
+    members = [list(row) for row in workbook["1. Members by country"].iter_rows(values_only=True)]
+    assert members[0] == ["Country", "Applied", "Approved", "Members now", "Active members"]
+    assert members[3] == ["Kazakhstan", 2, 1, 1, 1]
+    # The signed-in secretariat user is an approved, active member from Russia too.
+    assert members[-1] == ["Total", 3, 1, 4, 3]
+    events = [list(row) for row in workbook["Events held"].iter_rows(values_only=True)]
+    assert events[0][:5] == ["Event", "Starts (UTC)", "Registered", "Attended", "Armenia"]
+    assert events[1][:4] == [known.events["e1"].title_en, "2026-02-10 12:00", 2, 2]
+    assert events[2][2:6] == [1, 2, 1, 0]
+    publications = list(workbook["Publications"].iter_rows(values_only=True))
+    assert len(publications) == 1 + 1 + 2
+    assert publications[2][2] == datetime.date(2026, 1, 15).isoformat()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_figures_and_report_queries_do_not_grow_with_rows(
+    client, secretariat, django_assert_num_queries, count
+):
+    for _number in range(count):
+        profile = ProfileFactory(country="TJ")
+        event = EventFactory(starts_at=at(2026, 2, 10), ends_at=at(2026, 2, 10, 14))
+        Registration.objects.create(event=event, user=profile.user, status="confirmed")
+        Attendance.objects.create(event=event, user=profile.user)
+        DocumentFactory(published_on=datetime.date(2026, 3, 1))
+    client.force_login(secretariat)
+    with django_assert_num_queries(35):
+        response = client.get(reverse("panel:figures") + "?" + QUARTER)
+    assert response.status_code == 200
+    with django_assert_num_queries(28):
+        response = client.get(reverse("panel:report") + "?" + QUARTER)
+    assert len(response.context["report"].events) == count
+    assert response.context["report"].attended_by_country[6] == count  # Tajikistan
