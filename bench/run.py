@@ -43,6 +43,8 @@ class Scenario:
     headers: Callable[[], dict[str, str]] | None = None
     # Whom the scenario signs in as.
     email: str = MEMBER_EMAIL
+    # For a page whose address depends on the data (an event's slug): computed after `prepare`.
+    path: Callable[[], str] | None = None
 
 
 def _load_members(options: argparse.Namespace) -> None:
@@ -62,6 +64,12 @@ def _load_members_and_events(options: argparse.Namespace) -> None:
 
     _load_members(options)
     events_demo.load(events=options.events)
+
+
+def _event_page_path() -> str:
+    from events.demo import bench_urls
+
+    return bench_urls()["event"]
 
 
 def _roster_exists() -> bool:
@@ -122,6 +130,19 @@ SCENARIOS = [
         signed_in=True,
         prepare=_load_experts,
         available=_roster_exists,
+    ),
+    Scenario(
+        name="event list, {events:,} events",
+        url_name="events:list",
+        signed_in=True,
+        prepare=_load_members_and_events,
+    ),
+    Scenario(
+        name="event page with 300 registrations",
+        url_name="events:detail",
+        signed_in=True,
+        prepare=_load_members_and_events,
+        path=_event_page_path,
     ),
     Scenario(
         name="secretariat home, {members:,} members and {events:,} events",
@@ -295,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{os.cpu_count()} CPUs shared by server, database and load generator\n"
         )
         for scenario in scenarios:
-            path = reverse(scenario.url_name) + scenario.query
+            path = (
+                scenario.path() if scenario.path else reverse(scenario.url_name)
+            ) + scenario.query
             headers = {"Accept-Language": "en", **(scenario.headers() if scenario.headers else {})}
             if scenario.signed_in:
                 headers["Cookie"] = cookies[scenario.email]

@@ -15,6 +15,7 @@ from events.export import registrations_csv_response
 from events.forms import CancelForm, EventAdminForm
 from events.mail_forms import AudienceForm
 from events.models import Attendance, Event, Registration, Series, Session
+from mirpal.admin_audit import AuditedAdminMixin
 
 
 class SessionInline(admin.TabularInline):
@@ -61,22 +62,27 @@ def _report(modeladmin, request, done: int, refused: list[str], done_message: st
         modeladmin.message_user(request, message, messages.WARNING)
 
 
-@admin.action(description=_("Publish selected events"), permissions=["change"])
-def publish_events(modeladmin, request, queryset):
+def _each_event(modeladmin, request, queryset, service, done_message) -> None:
+    """Apply a service to each selected event in its own transaction; report what it refused."""
     done, refused = 0, []
     for event in queryset.order_by("starts_at", "pk"):
         try:
-            services.event_publish(event=event, by=request.user)
+            service(event=event, by=request.user)
         except services.EventError as error:
             refused.append(f"{event.title_en}: {error.message}")
         else:
             done += 1
-    _report(
+    _report(modeladmin, request, done, refused, done_message(done))
+
+
+@admin.action(description=_("Publish selected events"), permissions=["change"])
+def publish_events(modeladmin, request, queryset):
+    _each_event(
         modeladmin,
         request,
-        done,
-        refused,
-        ngettext("%(count)d event published.", "%(count)d events published.", done),
+        queryset,
+        services.event_publish,
+        lambda done: ngettext("%(count)d event published.", "%(count)d events published.", done),
     )
 
 
@@ -184,20 +190,14 @@ def duplicate_events(modeladmin, request, queryset):
 
 @admin.action(description=_("Mark selected events as completed"), permissions=["change"])
 def complete_events(modeladmin, request, queryset):
-    done, refused = 0, []
-    for event in queryset.order_by("starts_at", "pk"):
-        try:
-            services.event_complete(event=event, by=request.user)
-        except services.EventError as error:
-            refused.append(f"{event.title_en}: {error.message}")
-        else:
-            done += 1
-    _report(
+    _each_event(
         modeladmin,
         request,
-        done,
-        refused,
-        ngettext("%(count)d event marked completed.", "%(count)d events marked completed.", done),
+        queryset,
+        services.event_complete,
+        lambda done: ngettext(
+            "%(count)d event marked completed.", "%(count)d events marked completed.", done
+        ),
     )
 
 
@@ -213,7 +213,7 @@ def export_registrations(modeladmin, request, queryset):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title_en", "kind", "starts_at", "status", "capacity", "series"]
     list_filter = ["status", "kind", "series", "topics"]
@@ -376,7 +376,7 @@ def export_selected_registrations(modeladmin, request, queryset):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event", "user", "status", "waiting_since", "created_at"]
     list_filter = ["status", "event__kind", "event"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "event__title_en"]
@@ -392,7 +392,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event", "user", "minutes", "source", "marked_by", "marked_at"]
     list_filter = ["source", "event"]
     search_fields = ["user__email", "user__last_name", "event__title_en"]
@@ -407,7 +407,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title_en", "title_ru", "slug"]
     search_fields = ["title_en", "title_ru", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}

@@ -91,6 +91,11 @@ class Audience:
 
 def audience_user_ids(audience: Audience) -> set[int]:
     """Approved members in this audience whose preferences let invitations through."""
+    return users_wanting(kind=MailKind.INVITATIONS, user_ids=audience_members(audience))
+
+
+def audience_members(audience: Audience) -> set[int]:
+    """Approved members in this audience, whatever their mail preferences."""
     users = User.objects.filter(is_active=True, profile__status=MembershipStatus.APPROVED)
     if audience.kind == AudienceKind.COUNTRY:
         users = users.filter(profile__country=audience.country)
@@ -104,8 +109,7 @@ def audience_user_ids(audience: Audience) -> set[int]:
         users = users.filter(pk__in=audience.user_ids)
     elif audience.kind != AudienceKind.ALL:
         raise EventError(_("Unknown audience."))
-    ids = set(users.values_list("pk", flat=True))
-    return users_wanting(kind=MailKind.INVITATIONS, user_ids=ids)
+    return set(users.values_list("pk", flat=True))
 
 
 def _recipients(user_ids) -> list[User]:

@@ -24,6 +24,8 @@ from events.enums import AttendanceSource, EventStatus, RegistrationStatus
 from events.models import Attendance, Event, EventFeedToken, Registration, Session
 from members.models import User
 from members.permissions import is_member
+from mirpal.audit import audit_record, audit_snapshot
+from mirpal.models import AuditAction
 from mirpal.webhooks import webhooks_event_changed
 
 # A change to any of these makes calendar clients replace their copy (RFC 5545 SEQUENCE).
@@ -192,10 +194,13 @@ def event_publish(*, event: Event, by: User | None) -> Event:
         locked.full_clean()
     except ValidationError as error:
         raise EventError(_messages(error)) from error
+    before = audit_snapshot(locked)
     locked.status = EventStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.sequence += 1
     locked.save()
+    after = audit_snapshot(locked)
+    audit_record(actor=by, action=AuditAction.PUBLISH, obj=locked, before=before, after=after)
     webhooks_event_changed(event=locked, topic="event.published")
     _copy_back(source=locked, target=event)
     return event
@@ -212,11 +217,14 @@ def event_cancel(*, event: Event, by: User | None, reason: str) -> Event:
             % {"status": locked.get_status_display()}
         )
     was_published = locked.status == EventStatus.PUBLISHED
+    before = audit_snapshot(locked)
     locked.status = EventStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.cancellation_reason = reason.strip()
     locked.sequence += 1
     locked.save()
+    after = audit_snapshot(locked)
+    audit_record(actor=by, action=AuditAction.CANCEL, obj=locked, before=before, after=after)
     webhooks_event_changed(event=locked, topic="event.cancelled")
     if was_published:
         from events.mailings import event_cancelled_notify

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from library import services
 from library.forms import ArticleAdminForm, DocumentAdminForm, IssueAdminForm
 from library.models import Article, Document, Issue, SearchLog
+from mirpal.admin_audit import AuditedAdminMixin
 
 
 def _upload(form, name: str):
@@ -39,7 +40,8 @@ class ArticleInline(admin.StackedInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_deletions = False  # the delete service records it
     form = IssueAdminForm
     list_display = ["number", "title", "published_on", "article_count", "download_count"]
     search_fields = ["title_en", "title_ru", "articles__title"]
@@ -82,11 +84,11 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        services.issue_delete(issue=obj)
+        services.issue_delete(issue=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for issue in queryset:
-            services.issue_delete(issue=issue)
+            services.issue_delete(issue=issue, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         articles = formset.save(commit=False)
@@ -98,7 +100,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "issue", "authors_text", "language", "page_start"]
     list_filter = ["language", "issue", "topics"]
@@ -134,7 +136,8 @@ def read_text_again(modeladmin, request, queryset):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_deletions = False  # the delete service records it
     form = DocumentAdminForm
     list_display = [
         "title",
@@ -208,11 +211,11 @@ class DocumentAdmin(admin.ModelAdmin):
         services.document_save(document=obj, file=upload, clear_file=clear)
 
     def delete_model(self, request, obj):
-        services.document_delete(document=obj)
+        services.document_delete(document=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for document in queryset:
-            services.document_delete(document=document)
+            services.document_delete(document=document, by=request.user)
 
 
 class FoundNothingFilter(admin.SimpleListFilter):

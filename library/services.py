@@ -20,7 +20,9 @@ from library.models import Article, Document, Issue, SearchLog
 from library.pdf import image_inspect, pdf_inspect, pdf_text
 from library.search import article_search_vector, document_search_vector
 from library.storage import protected_storage
-from mirpal.models import WebhookTopic
+from members.models import User
+from mirpal.audit import audit_record, audit_snapshot
+from mirpal.models import AuditAction, WebhookTopic
 from mirpal.webhooks import webhooks_notify
 
 logger = logging.getLogger(__name__)
@@ -205,10 +207,14 @@ def document_update(
     return document
 
 
-def document_delete(*, document: Document) -> None:
-    """Delete the document; its file goes once the deletion has committed."""
+def document_delete(*, document: Document, by: User | None = None) -> None:
+    """Delete the document, noted in the audit log; its file goes once the deletion has
+    committed."""
     with transaction.atomic():
         name = _stored_name(Document, document.pk, "file")
+        audit_record(
+            actor=by, action=AuditAction.DELETE, obj=document, before=audit_snapshot(document)
+        )
         document.delete()
         _counts_changed()
         _delete_after_commit(name, "")
@@ -295,10 +301,12 @@ def issue_save(
     return issue
 
 
-def issue_delete(*, issue: Issue) -> None:
-    """Delete the issue and its articles; its PDF and cover go once the deletion has committed."""
+def issue_delete(*, issue: Issue, by: User | None = None) -> None:
+    """Delete the issue and its articles, noted in the audit log; its PDF and cover go once the
+    deletion has committed."""
     with transaction.atomic():
         names = Issue.objects.filter(pk=issue.pk).values_list("pdf", "cover").first() or ()
+        audit_record(actor=by, action=AuditAction.DELETE, obj=issue, before=audit_snapshot(issue))
         issue.delete()
         _counts_changed()
         for name in names:

@@ -6,10 +6,11 @@ from django.utils.translation import ngettext
 from members import services
 from members.enums import MembershipStatus
 from members.models import MembershipDecision, Profile, User
+from mirpal.admin_audit import AuditedAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
@@ -82,7 +83,7 @@ def suspend(modeladmin, request, queryset):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "country", "organisation", "organisation_type", "status", "applied_at"]
     list_filter = ["status", "country", "organisation_type", "mail_language"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation"]

@@ -10,6 +10,7 @@ from members.models import Expert, ExpertLink, ExpertRequest, ExpertRequestNote
 from members.roster_enums import ExpertRequestStatus, HelpKind
 from members.roster_export import roster_csv_response
 from members.roster_selectors import EXPORT_PERMISSION
+from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.languages import SpokenLanguage
 
 
@@ -59,7 +60,7 @@ def export_csv(modeladmin, request, queryset):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_ru", "affiliation_en", "countries", "is_listed", "user"]
     list_filter = ["is_listed", HelpKindFilter, LanguageFilter, "topics"]
     search_fields = [
@@ -157,7 +158,7 @@ def move_done(modeladmin, request, queryset):
 
 
 @admin.register(ExpertRequest)
-class ExpertRequestAdmin(admin.ModelAdmin):
+class ExpertRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "requester",

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from members.enums import MembershipStatus
 from members.models import MembershipDecision, Profile, User
+from mirpal.audit import audit_record, audit_snapshot
 from mirpal.countries import default_time_zone_for
 from mirpal.mail import mail_render
+from mirpal.models import AuditAction
 from mirpal.outbox import outbox_enqueue
 
 
@@ -26,6 +28,12 @@ ALLOWED_DECISIONS: dict[str, set[str]] = {
     MembershipStatus.APPROVED: {MembershipStatus.SUSPENDED},
     MembershipStatus.SUSPENDED: {MembershipStatus.APPROVED},
     MembershipStatus.REJECTED: {MembershipStatus.APPROVED},
+}
+
+AUDIT_ACTIONS = {
+    MembershipStatus.APPROVED: AuditAction.APPROVE,
+    MembershipStatus.REJECTED: AuditAction.REJECT,
+    MembershipStatus.SUSPENDED: AuditAction.SUSPEND,
 }
 
 PROFILE_FIELDS = (
@@ -90,6 +98,7 @@ def membership_decide(
         locked = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         if to_status not in ALLOWED_DECISIONS.get(locked.status, set()):
             raise MembershipError(f"cannot move a {locked.status} membership to {to_status}")
+        before = audit_snapshot(locked)
         decision = MembershipDecision.objects.create(
             profile=locked,
             from_status=locked.status,
@@ -100,6 +109,13 @@ def membership_decide(
         locked.status = to_status
         locked.status_changed_at = timezone.now()
         locked.save(update_fields=["status", "status_changed_at"])
+        audit_record(
+            actor=by,
+            action=AUDIT_ACTIONS[to_status],
+            obj=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
         outbox_enqueue([_decision_mail(locked, decision)])
     profile.status = locked.status
     profile.status_changed_at = locked.status_changed_at

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from mirpal.admin_audit import AuditedAdminMixin  # also registers the audit log's page
 from mirpal.models import OutboxMessage, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "name_en", "name_ru", "position"]
     list_editable = ["position"]
     search_fields = ["slug", "name_en", "name_ru"]

@@ -5,8 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 def _sync_roles(sender, **kwargs):
     from mirpal.roles import roles_sync
+    from mirpal.sites import site_sync
+    from mirpal.topics import topics_sync
 
+    # Also after a test's flush, which re-runs post_migrate but not the data migrations.
+    topics_sync()
     roles_sync()
+    site_sync()
 
 
 class MirpalConfig(AppConfig):

@@ -366,3 +366,85 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.endpoint}"
+
+
+# --- The secretariat's panel: the audit log and messages to members (issue 8).
+
+
+class AuditAction(models.TextChoices):
+    APPROVE = "approve", _("approved")
+    REJECT = "reject", _("rejected")
+    SUSPEND = "suspend", _("suspended")
+    PUBLISH = "publish", _("published")
+    CANCEL = "cancel", _("cancelled")
+    CREATE = "create", _("created")
+    CHANGE = "change", _("changed")
+    DELETE = "delete", _("deleted")
+    SEND = "send", _("sent")
+
+
+class AuditEntry(models.Model):
+    """One decision or change by secretariat staff. It names its object by type, id and text
+    rather than by a foreign key, so the entry outlives the object it describes."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_email = models.EmailField(_("by (email)"), blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), db_default=Now(), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_email or '—'} {self.action} {self.object_repr}"
+
+
+class Message(models.Model):
+    """A message the secretariat sent to members: its text in both languages, the audience and
+    how many mails went out. The token names the form that sent it, so a form submitted twice
+    records one message."""
+
+    token = models.UUIDField(_("token"), unique=True, editable=False)
+    subject_en = models.CharField(_("subject in English"), max_length=200)
+    subject_ru = models.CharField(_("subject in Russian"), max_length=200)
+    body_en = models.TextField(_("text in English"))
+    body_ru = models.TextField(_("text in Russian"))
+    audience = models.JSONField(_("audience"), default=dict)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"), db_default=Now())
+    recipients_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("message to members")
+        verbose_name_plural = _("messages to members")
+        permissions = [("send_message", _("Can send messages to members"))]
+
+    def __str__(self) -> str:
+        return self.subject_en
+
+    @property
+    def subject(self) -> str:
+        return localized(self, "subject")

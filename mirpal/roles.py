@@ -1,25 +1,23 @@
-"""The secretariat's staff role: a group with model permissions, not superusers.
+"""The secretariat's staff roles: groups with model permissions, not superusers.
 
-Each app lists here what its secretariat work needs; `roles_sync` (run after every migrate) keeps
-the group's permissions equal to this list.
+"Secretariat editor" runs the content (events, library, roster, topics); "Secretariat manager" runs
+the people and the mail (members and their memberships, outbox and event mail, the partner API,
+the audit log). "Secretariat" holds both, for a small team where everyone does everything.
+Append the "app.codename" permissions new secretariat work needs to the role it belongs to;
+`roles_sync` (run after every migrate) keeps each group's permissions equal to these lists.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 SECRETARIAT_GROUP = "Secretariat"
+EDITOR_GROUP = "Secretariat editor"
+MANAGER_GROUP = "Secretariat manager"
 
-SECRETARIAT_PERMISSIONS = [
-    "members.decide_membership",
-    "members.view_user",
-    "members.change_user",
-    "members.view_profile",
-    "members.change_profile",
-    "members.view_membershipdecision",
+EDITOR_PERMISSIONS = [
     "mirpal.view_topic",
     "mirpal.add_topic",
     "mirpal.change_topic",
-    "mirpal.view_outboxmessage",
     # Expert roster and requests for an expert.
     "members.view_expert",
     "members.add_expert",
@@ -67,6 +65,16 @@ SECRETARIAT_PERMISSIONS = [
     "events.change_attendance",
     "events.delete_attendance",
     "events.manage_attendance",
+]
+
+MANAGER_PERMISSIONS = [
+    "members.decide_membership",
+    "members.view_user",
+    "members.change_user",
+    "members.view_profile",
+    "members.change_profile",
+    "members.view_membershipdecision",
+    "mirpal.view_outboxmessage",
     # Event mail: invitations (the audience chosen when publishing), the mail page, resending.
     "events.view_invitation",
     "events.send_event_mail",
@@ -82,15 +90,34 @@ SECRETARIAT_PERMISSIONS = [
     "mirpal.change_webhookendpoint",
     "mirpal.delete_webhookendpoint",
     "mirpal.view_webhookdelivery",
+    # The audit log, and messages to members.
+    "mirpal.view_auditentry",
+    "mirpal.view_message",
+    "mirpal.send_message",
 ]
+
+SECRETARIAT_PERMISSIONS = [*EDITOR_PERMISSIONS, *MANAGER_PERMISSIONS]
+
+ROLES = {
+    SECRETARIAT_GROUP: SECRETARIAT_PERMISSIONS,
+    EDITOR_GROUP: EDITOR_PERMISSIONS,
+    MANAGER_GROUP: MANAGER_PERMISSIONS,
+}
+
+
+def _permissions(names: list[str]):
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
 
 
 def roles_sync() -> Group:
-    """Create the secretariat group if needed and give it exactly the listed permissions."""
-    group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-    query = Q(pk__in=[])
-    for name in SECRETARIAT_PERMISSIONS:
-        app_label, codename = name.split(".")
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.set(Permission.objects.filter(query))
-    return group
+    """Create the three secretariat groups if needed and give each exactly its listed
+    permissions; returns the "Secretariat" group."""
+    groups = {}
+    for name, permissions in ROLES.items():
+        groups[name], _ = Group.objects.get_or_create(name=name)
+        groups[name].permissions.set(_permissions(permissions))
+    return groups[SECRETARIAT_GROUP]

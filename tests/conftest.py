@@ -89,6 +89,20 @@ def secretariat(db):
 
 
 @pytest.fixture
+def editor(db):
+    from tests.factories.members import EditorFactory
+
+    return EditorFactory()
+
+
+@pytest.fixture
+def manager(db):
+    from tests.factories.members import ManagerFactory
+
+    return ManagerFactory()
+
+
+@pytest.fixture
 def client_for(client, django_user_model, request):
     """client_for(role) returns a test client signed in as a fresh user of that role."""
     from django.test import Client

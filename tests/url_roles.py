@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ANON, APPLICANT, MEMBER, SECRETARIAT = "anonymous", "applicant", "member", "secretariat"
+# The two staff roles of the secretariat (mirpal.roles); checked only where a case names them.
+EDITOR, MANAGER = "editor", "manager"
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from events.models import HttpURLFormField
+from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.api.cors import partner_origins_changed
 from mirpal.apikeys import api_key_create, api_key_revoke
 from mirpal.models import ApiKey, ApiScope, Partner, WebhookDelivery, WebhookEndpoint, WebhookTopic
@@ -65,7 +66,7 @@ class WebhookInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = PartnerForm
     list_display = ["name", "contact_email", "is_active", "created_at"]
     search_fields = ["name", "contact_email"]
@@ -97,7 +98,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Keys are created here and shown once, in the message after saving; then only revoked."""
 
     form = ApiKeyForm

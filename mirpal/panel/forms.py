@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from events.mail_forms import AudienceForm
 from mirpal.panel.exports import AUDIENCES, DATASETS, FORMATS
 from mirpal.panel.selectors import Period, period_default
 
@@ -58,8 +59,12 @@ class ExportForm(PeriodForm):
     )
     field_order = ["dataset", "audience", "format", "start", "end"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, datasets: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if datasets is not None:
+            self.fields["dataset"].choices = [
+                (name, label) for name, label in DATASETS if name in datasets
+            ]
         self.fields["end"].help_text = _(
             "Registrations and attendance of events starting in the period; the other exports "
             "hold every row."
@@ -69,3 +74,23 @@ class ExportForm(PeriodForm):
 def default_dates() -> dict[str, datetime.date]:
     default = period_default()
     return {"start": default.start, "end": default.end}
+
+
+class MessageForm(AudienceForm):
+    """A message to members in both languages, and its audience chosen as for invitations."""
+
+    subject_en = forms.CharField(label=_("Subject in English"), max_length=200)
+    body_en = forms.CharField(
+        label=_("Text in English"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
+    subject_ru = forms.CharField(label=_("Subject in Russian"), max_length=200)
+    body_ru = forms.CharField(
+        label=_("Text in Russian"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
+    # Names this message across preview and sending, so sending twice records it once.
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    field_order = ["subject_en", "body_en", "subject_ru", "body_ru", "audience"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].label = _("Who receives it")

@@ -50,7 +50,7 @@ from members.models import ExpertRequest, Profile
 from members.roster_enums import ExpertRequestStatus
 from members.selectors import applications_pending
 from mirpal.countries import Country
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.models import Message, OutboxMessage, OutboxStatus
 
 ACTIVE_WINDOW_DAYS = 365
 UNKNOWN = "—"
@@ -565,3 +565,10 @@ def documents_published(*, period: Period) -> list[Document]:
         )
         .order_by("published_on", "pk")
     )
+
+
+# --- Messages to members
+
+
+def messages_sent():
+    return Message.objects.select_related("sent_by").order_by("-sent_at", "-pk")

@@ -11,4 +11,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("exports/", views.export, name="exports"),
+    path("messages/", views.messages_list, name="messages"),
+    path("messages/new/", views.message_new, name="message_new"),
+    path("messages/<int:pk>/", views.message_detail, name="message"),
 ]

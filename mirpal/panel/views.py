@@ -1,17 +1,31 @@
-"""The secretariat's panel, beside the admin: every page needs the secretariat's permission."""
+"""The secretariat's panel, beside the admin: each page needs its own permission (see
+mirpal.panel.access)."""
 
+import uuid
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from members.permissions import secretariat_required
-from mirpal.panel import exports, selectors
-from mirpal.panel.forms import ExportForm, default_dates, period_form
+from mirpal.models import Message
+from mirpal.panel import access, exports, selectors
+from mirpal.panel.access import any_panel_page, panel_required, permission
+from mirpal.panel.forms import ExportForm, MessageForm, default_dates, period_form
 from mirpal.panel.report import donor_report, donor_report_xlsx
+from mirpal.panel.services import (
+    audience_describe,
+    message_mail,
+    message_recipient_ids,
+    message_send,
+)
+
+MESSAGE_FIELDS = ("subject_en", "subject_ru", "body_en", "body_ru")
 
 
-@secretariat_required
+@panel_required(any_panel_page)
 @require_GET
 def home(request):
     issues, documents = selectors.panel_published_lately()
@@ -23,33 +37,38 @@ def home(request):
             "events": selectors.panel_events_coming(),
             "issues": issues,
             "documents": documents,
+            "access": access.panel_access(request.user),
         },
     )
 
 
-@secretariat_required
+@panel_required(access.figures_allowed)
 @require_GET
 def figures(request):
     form = period_form(request.GET)
     period = form.period()
+    slugs = access.figures_allowed(request.user)
     return render(
         request,
         "panel/figures.html",
         {
             "form": form,
             "period": period,
-            "figures": selectors.figures_all(period=period),
+            "figures": [selectors.figure(slug=slug, period=period) for slug in slugs],
+            "access": access.panel_access(request.user),
             "period_query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
         },
         status=400 if form.errors else 200,
     )
 
 
-@secretariat_required
+@panel_required(access.figures_allowed)
 @require_GET
 def figure_csv(request, slug: str):
     if slug not in selectors.FIGURE_SLUGS:
         raise Http404
+    if not request.user.has_perm(access.figure_permission(slug)):
+        raise PermissionDenied
     period = period_form(request.GET).period()
     figure = selectors.figure(slug=slug, period=period)
     header = ["code", figure.dimension, *(label for _key, label in figure.series)]
@@ -58,7 +77,7 @@ def figure_csv(request, slug: str):
     return exports.csv_response(table, audience=exports.Audience.SECRETARIAT)
 
 
-@secretariat_required
+@panel_required(permission(access.REPORT))
 @require_GET
 def report(request):
     form = period_form(request.GET)
@@ -70,13 +89,14 @@ def report(request):
             "form": form,
             "report": donor_report(period=period),
             "generated_at": timezone.now(),
+            "access": access.panel_access(request.user),
             "period_query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
         },
         status=400 if form.errors else 200,
     )
 
 
-@secretariat_required
+@panel_required(permission(access.REPORT))
 @require_GET
 def report_xlsx(request):
     period = period_form(request.GET).period()
@@ -89,16 +109,21 @@ def report_xlsx(request):
     return response
 
 
-@secretariat_required
+@panel_required(access.datasets_allowed)
 @require_GET
 def export(request):
     """The form; once it names a data set, the file itself."""
+    allowed = access.datasets_allowed(request.user)
+    context = {"access": access.panel_access(request.user)}
     if "dataset" not in request.GET:
-        form = ExportForm(initial=default_dates())
-        return render(request, "panel/exports.html", {"form": form})
-    form = ExportForm(request.GET)
+        form = ExportForm(initial=default_dates(), datasets=allowed)
+        return render(request, "panel/exports.html", {"form": form, **context})
+    dataset = request.GET["dataset"]
+    if dataset in access.DATASET_PERMISSIONS and dataset not in allowed:
+        raise PermissionDenied
+    form = ExportForm(request.GET, datasets=allowed)
     if not form.is_valid():
-        return render(request, "panel/exports.html", {"form": form}, status=400)
+        return render(request, "panel/exports.html", {"form": form, **context}, status=400)
     data = form.cleaned_data
     table = exports.export_table(
         dataset=data["dataset"], audience=data["audience"], period=form.period()
@@ -106,3 +131,61 @@ def export(request):
     if data["format"] == "xlsx":
         return exports.xlsx_response(table, audience=data["audience"])
     return exports.csv_response(table, audience=data["audience"])
+
+
+@panel_required(permission(access.MESSAGES))
+@require_GET
+def messages_list(request):
+    return render(
+        request,
+        "panel/messages.html",
+        {"messages_sent": selectors.messages_sent(), "access": access.panel_access(request.user)},
+    )
+
+
+@panel_required(permission(access.MESSAGES))
+@require_http_methods(["GET", "POST"])
+def message_new(request):
+    """Write, preview in both languages, then send; nothing is recorded before sending."""
+    context = {"access": access.panel_access(request.user)}
+    if request.method == "GET":
+        form = MessageForm(initial={"token": uuid.uuid4()})
+        return render(request, "panel/message_new.html", {"form": form, **context})
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "panel/message_new.html", {"form": form, **context}, status=400)
+    data = form.cleaned_data
+    audience = form.audience_value()
+    if "send" not in request.POST:
+        draft = Message(**{name: data[name] for name in MESSAGE_FIELDS})
+        previews = [
+            (code, label, message_mail(message=draft, user=request.user, language=code))
+            for code, label in (("en", _("In English")), ("ru", _("In Russian")))
+        ]
+        context |= {
+            "previews": previews,
+            "recipients": len(message_recipient_ids(audience=audience)),
+        }
+        return render(request, "panel/message_new.html", {"form": form, **context})
+    message = message_send(
+        token=data["token"],
+        audience=audience,
+        by=request.user,
+        **{name: data[name] for name in MESSAGE_FIELDS},
+    )
+    return redirect("panel:message", pk=message.pk)
+
+
+@panel_required(permission(access.MESSAGES))
+@require_GET
+def message_detail(request, pk: int):
+    message = get_object_or_404(selectors.messages_sent(), pk=pk)
+    return render(
+        request,
+        "panel/message.html",
+        {
+            "message": message,
+            "audience": audience_describe(message.audience),
+            "access": access.panel_access(request.user),
+        },
+    )

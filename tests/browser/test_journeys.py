@@ -127,7 +127,7 @@ def verification_link(smtp_sink: SmtpSink, email: str) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_sign_up_verify_approve_and_find_colleagues(
     language, browser, live_server, smtp_sink, screenshots

@@ -9,7 +9,7 @@ from tests.factories.events import EventFactory
 from tests.factories.members import ProfileFactory
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_registrations_for_ten_places_never_overbook():
     """50 threads, each on its own PostgreSQL connection, register at the same instant."""
     event = EventFactory(capacity=10)

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from members.models import Profile, User
-from mirpal.roles import SECRETARIAT_GROUP
+from mirpal.roles import EDITOR_GROUP, MANAGER_GROUP, SECRETARIAT_GROUP
 
 PASSWORD = "correct-horse-battery-7"
 
@@ -54,3 +54,27 @@ class SecretariatFactory(UserFactory):
         if create:
             user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
             ProfileFactory(user=user, status="approved", country="RU", time_zone="Europe/Moscow")
+
+
+class EditorFactory(UserFactory):
+    """Staff with the content role only: events, library, roster, topics."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def editor_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+            ProfileFactory(user=user, status="approved", country="AM", time_zone="Asia/Yerevan")
+
+
+class ManagerFactory(UserFactory):
+    """Staff with the people-and-mail role only: members, mail, API keys, the audit log."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def manager_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=MANAGER_GROUP))
+            ProfileFactory(user=user, status="approved", country="MD", time_zone="Europe/Chisinau")
