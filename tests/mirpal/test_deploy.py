@@ -27,12 +27,12 @@ def test_deploy_check_reports_nothing_with_debug_off_and_a_real_secret():
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():
+def test_settings_refuse_to_start_without_a_secret_when_debug_is_off(settings):
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DEBUG", "MIRPAL_TESTING", "SECRET_KEY"}
-    }
+    } | {"DATABASE_URL": settings.DATABASE_URL}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
