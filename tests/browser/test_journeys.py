@@ -23,7 +23,7 @@ from tests.smtp import SmtpSink
 TEXT = {
     "en": {
         "switch_to": "English",
-        "signup_heading": "Sign Up",
+        "signup_heading": "Apply to join the network",
         "verification_sent_heading": "Verify Your Email Address",
         "confirm_heading": "Confirm Email Address",
         "login_heading": "Sign In",
@@ -42,7 +42,7 @@ TEXT = {
     },
     "ru": {
         "switch_to": "Русский",
-        "signup_heading": "Зарегистрируйтесь",
+        "signup_heading": "Подать заявку на вступление в сеть",
         "verification_sent_heading": "Подтвердите Ваш адрес электронной почты",
         "confirm_heading": "Подтвердите адрес электронной почты",
         "login_heading": "Войти",
