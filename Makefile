@@ -4,20 +4,35 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# uv lives in its own small venv, installed by pip with pinned hashes (requirements-uv.txt).
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
 PORT ?= 8000
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test bench lint format messages catalogue migrations-check browsers demo
+.PHONY: install run test bench lint format messages catalogue migrations-check browsers demo upgrade
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+$(UV): requirements-uv.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements-uv.txt
+	touch $(UV)
 
-# Reinstalls only when pyproject.toml changed since the last install.
-$(INSTALLED): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+# Installs exactly the versions in uv.lock (with their hashes); --locked fails when the lock no
+# longer matches pyproject.toml instead of quietly resolving anew. Reinstalls only when either changed.
+$(INSTALLED): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra dev --quiet
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Moves every dependency to the newest release within pyproject.toml's ranges; commit the new
+# uv.lock on its own and let the suite run on it.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(UV) sync --locked --extra dev
+	touch $(INSTALLED)
 
 catalogue: install
 	$(PY) manage.py compile_catalogue

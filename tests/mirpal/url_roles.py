@@ -36,6 +36,9 @@ def cases(world):
         Case("account_set_password", signed_in(302)),
         Case("account_email", signed_in(200)),
         Case("account_reauthenticate", signed_in(200)),
+        # Re-authentication by mailed code is switched off in settings.
+        Case("account_request_reauthentication_code", signed_in(403) | {ANON: 302}),
+        Case("account_confirm_reauthentication_code", signed_in(403) | {ANON: 302}),
         # The secretariat's panel: staff with the secretariat group only.
         Case(
             "admin:index",
