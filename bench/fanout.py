@@ -1,6 +1,12 @@
-"""Fan-out of invitations: messages per second into an SMTP sink for 10,000 invitations through the
-outbox and a real Celery worker, next to a plain smtplib loop sending the same messages to the
-same sink in the same run, and the ratio.
+"""Fan-out of invitations, two measures.
+
+`main`: messages per second into an SMTP sink for 10,000 invitations through the outbox and a real
+Celery worker, next to a plain smtplib loop sending the same messages to the same sink in the same
+run, and the ratio; and how fast the invitations are rendered and written (in this process).
+
+`publish_main`: the secretariat publishes an event to 20,000 members from the admin, through
+gunicorn as in production: how long the admin request takes (it records the decision; a worker
+writes and sends the invitations), and how long until the last invitation is in the SMTP sink.
 
 Runs against the bench database; the members it needs (fanout-<n>@example.org) are created once.
 The worker takes tasks from a queue of its own (mirpal-bench), so a development worker never
@@ -18,6 +24,7 @@ import socket
 import time
 
 INVITATIONS = int(os.environ.get("BENCH_FANOUT", "10000"))
+PUBLISH_MEMBERS = int(os.environ.get("BENCH_PUBLISH", "20000"))
 WORKER_CONCURRENCY = max(min(os.cpu_count() or 2, 8), 2)
 QUEUE = "mirpal-bench"
 
@@ -37,7 +44,7 @@ def _members(count: int) -> list[int]:
     return existing[:count]
 
 
-def _event():
+def _event(*, draft: bool = False):
     from django.utils import timezone
 
     from events.models import Event
@@ -46,15 +53,15 @@ def _event():
     return Event.objects.create(
         slug=f"bench-fanout-{time.time_ns()}",
         kind="video_conference",
-        status="published",
+        status="draft" if draft else "published",
         title_en="Fan-out benchmark",
         title_ru="Замер рассылки",
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2),
         platform="zoom",
         join_url="https://zoom.example/j/BENCH",
-        published_at=timezone.now(),
-        sequence=1,
+        published_at=None if draft else timezone.now(),
+        sequence=0 if draft else 1,
     )
 
 
@@ -180,20 +187,24 @@ def main() -> int:
     sink.start()
     try:
         event = _event()
+        # The invitations are written here, before the worker starts, so that the worker's
+        # figure below is sending alone; the run's own task, queued at the commit, finds it done.
+        with transaction.atomic():
+            result = mailings.event_invite(
+                event=event,
+                audience=mailings.Audience(kind="users", user_ids=tuple(ids)),
+                by=None,
+            )
+        rendered = time.perf_counter()
+        while mailings.invitation_run_write(run_id=result.run.pk):
+            pass
+        render_seconds = time.perf_counter() - rendered
         with Worker(
             smtp_port=sink.port,
             concurrency=WORKER_CONCURRENCY,
             env={"CELERY_QUEUE": QUEUE, "LOG_LEVEL": "WARNING"},
         ):
-            rendered = time.perf_counter()
-            with transaction.atomic():
-                result = mailings.event_invite(
-                    event=event,
-                    audience=mailings.Audience(kind="users", user_ids=tuple(ids)),
-                    by=None,
-                )
-                render_seconds = time.perf_counter() - rendered
-                committed = time.perf_counter()
+            committed = time.perf_counter()
             if not _wait(lambda: sink.count >= result.invited, timeout=300):
                 print(f"only {sink.count:,} of {result.invited:,} arrived", flush=True)
                 return 1
@@ -212,7 +223,8 @@ def main() -> int:
     plain_rate = len(rows) / plain_seconds
     print(
         f"rendering {result.invited:,} invitations (language, time zone, .ics, signed links) "
-        f"and writing them to the outbox in one transaction: {render_seconds:.1f} s "
+        f"and writing them to the outbox, {settings.MAIL_RUN_CHUNK_SIZE} per transaction: "
+        f"{render_seconds:.1f} s "
         f"({result.invited / render_seconds:,.0f} per s)"
     )
     print(f"{'fan-out into the SMTP sink':<58}  {'msg/s':>8}  {'seconds':>7}")
@@ -226,6 +238,147 @@ def main() -> int:
         f"{plain_seconds:>7.1f}"
     )
     print(f"ratio outbox / plain loop: {outbox_rate / plain_rate:.2f}")
+    return 0
+
+
+def _audience_topic(user_ids: list[int]):
+    """A topic followed by exactly these members, so the admin form can name them as its audience
+    (the demo members follow the site's own topics, never this one)."""
+    from members.models import Profile
+    from mirpal.models import Topic
+
+    topic, _created = Topic.objects.get_or_create(
+        slug="bench-publish", defaults={"name_en": "Bench audience", "name_ru": "Замер: адресаты"}
+    )
+    through = Profile.interests.through
+    through.objects.filter(topic=topic).exclude(profile__user_id__in=user_ids).delete()
+    profiles = Profile.objects.filter(user_id__in=user_ids).values_list("pk", flat=True)
+    through.objects.bulk_create(
+        [through(profile_id=pk, topic_id=topic.pk) for pk in profiles],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return topic
+
+
+def _admin_post(*, port: int, cookie: str, path: str, fields: dict) -> tuple[int, float]:
+    """The admin form's POST as a browser sends it (session, CSRF cookie and token); returns the
+    status and the seconds the request took."""
+    import http.client
+    import re
+    from http.cookies import SimpleCookie
+    from urllib.parse import urlencode
+
+    from bench.server import HOST
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    connection.request("GET", path, headers={"Cookie": cookie})
+    response = connection.getresponse()
+    page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    cookies = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    if response.status != 200 or token is None or "csrftoken" not in cookies:
+        raise RuntimeError(f"GET {path} answered {response.status} without a CSRF token")
+    body = urlencode({**fields, "csrfmiddlewaretoken": token.group(1)}, doseq=True)
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        path,
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{cookie}; csrftoken={cookies['csrftoken'].value}",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    seconds = time.perf_counter() - started
+    connection.close()
+    return response.status, seconds
+
+
+def publish_main(*, members: int = PUBLISH_MEMBERS) -> int:
+    """Publish a draft to `members` members from the admin, with gunicorn, a worker and the sink
+    running; print the request's time and the time until the last invitation arrived."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from django.conf import settings
+    from django.urls import reverse
+
+    from bench.run import SECRETARIAT_EMAIL, session_cookie
+    from bench.server import BASE_DIR, server_start
+    from events.models import InvitationRun
+    from members import demo
+    from mirpal.celery import app
+    from tests.worker import Worker, purge_test_queue
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    settings.CELERY_TASK_DEFAULT_QUEUE = QUEUE
+    app.conf.task_default_queue = QUEUE
+    os.environ["CELERY_QUEUE"] = QUEUE  # gunicorn queues the run's task where our worker listens
+    purge_test_queue()
+
+    began = time.monotonic()
+    demo.load(members=0)  # the secretariat's account
+    ids = _members(members)
+    topic = _audience_topic(ids)
+    event = _event(draft=True)
+    print(f"publish: {len(ids):,} members ready in {time.monotonic() - began:.1f} s")
+    sink = CountingSink()
+    sink.start()
+    # One worker process: the request measured is one click, and the GET before it warms the
+    # process that answers it, as a site in use would have.
+    server = server_start(workers=1, log=BASE_DIR / ".local" / "bench" / "gunicorn-publish.log")
+    try:
+        cookie = session_cookie(
+            port=server.port, email=SECRETARIAT_EMAIL, password=demo.DEMO_PASSWORD
+        )
+        with Worker(
+            smtp_port=sink.port,
+            concurrency=WORKER_CONCURRENCY,
+            env={"CELERY_QUEUE": QUEUE, "LOG_LEVEL": "WARNING"},
+        ):
+            clicked = time.perf_counter()
+            status, request_seconds = _admin_post(
+                port=server.port,
+                cookie=cookie,
+                path=reverse("admin:events_event_changelist"),
+                fields={
+                    "action": "invite_events",
+                    "_selected_action": [event.pk],
+                    "apply": "1",
+                    "audience": "topic",
+                    "topic": topic.pk,
+                },
+            )
+            if status != 302:
+                print(f"the admin answered {status}; see {server.log}", flush=True)
+                return 1
+            run = InvitationRun.objects.get(event=event)
+            arrived = _wait(lambda: sink.count >= run.total, timeout=1800)
+            last_seconds = time.perf_counter() - clicked
+            if not arrived:
+                print(f"only {sink.count:,} of {run.total:,} arrived", flush=True)
+                return 1
+            run.refresh_from_db()
+    finally:
+        server.stop()
+        sink.stop()
+    print(
+        f"publish to {run.total:,} members from the admin (gunicorn, worker prefork "
+        f"x{WORKER_CONCURRENCY}, chunks of {settings.MAIL_RUN_CHUNK_SIZE}):"
+    )
+    print(f"  the admin request (publish, fix who is invited, queue): {request_seconds:.2f} s")
+    print(
+        f"  until the last of {run.total:,} invitations is in the SMTP sink: {last_seconds:.1f} s "
+        f"({run.total / last_seconds:,.0f} per s); run {run.status}, "
+        f"{run.written:,} of {run.total:,} written"
+    )
     return 0
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,14 +13,17 @@ from django.utils.translation import ngettext
 from events import mailings, selectors, services
 from events.enums import AttendanceSource
 from events.export import registrations_csv_response
-from events.forms import CancelForm, EventAdminForm
+from events.forms import CancelForm, EventAdminForm, SessionAdminForm, SessionAdminFormSet
 from events.mail_forms import AudienceForm
 from events.models import Attendance, Event, Registration, Series, Session
 from mirpal.admin_audit import AuditedAdminMixin
+from mirpal.mailruns import RunStatus
 
 
 class SessionInline(admin.TabularInline):
     model = Session
+    form = SessionAdminForm
+    formset = SessionAdminFormSet
     extra = 0
     fields = ["title_en", "title_ru", "starts_at", "ends_at", "speakers"]
     autocomplete_fields = ["speakers"]
@@ -127,7 +131,8 @@ def cancel_events(modeladmin, request, queryset):
     description=_("Publish and send invitations for selected events"), permissions=["send_mail"]
 )
 def invite_events(modeladmin, request, queryset):
-    """Asks for the audience, then publishes each draft and invites in one transaction per event."""
+    """Asks for the audience, then publishes each draft and records its invitations, one
+    transaction per event; a worker writes and sends them, and the event's page shows how far."""
     form = AudienceForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         invited, refused = 0, []
@@ -151,6 +156,12 @@ def invite_events(modeladmin, request, queryset):
                 invited,
             ),
         )
+        if invited:
+            modeladmin.message_user(
+                request,
+                _("Each event's page shows how many invitations have been written and sent."),
+                messages.INFO,
+            )
         if not invited and not refused:
             modeladmin.message_user(
                 request, _("Everyone in this audience was invited already."), messages.INFO
@@ -241,6 +252,7 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "updated_at",
         "attendance_links",
         "mail_link",
+        "invitation_progress",
     ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -251,8 +263,8 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
             {
                 "fields": ["starts_at", "ends_at", "time_zone"],
                 "description": _(
-                    "Enter the times in your own time zone, the one in your profile. The event's "
-                    "time zone decides how the event page shows them beside each visitor's time."
+                    "Enter every time on this page on the event's own clock, in its time zone "
+                    "below; each visitor then sees it converted to their own time."
                 ),
             },
         ),
@@ -264,6 +276,7 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
             {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]},
         ),
         (_("Speakers"), {"fields": ["speakers"]}),
+        (_("Invitations"), {"fields": ["invitation_progress"]}),
         (
             _("Record"),
             {
@@ -305,6 +318,27 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
             _("Invitations and reminders: pending, sent, failed; send again"),
         )
 
+    @admin.display(description=_("Written and sent"))
+    def invitation_progress(self, obj):
+        if not obj.pk:
+            return "—"
+        progress = mailings.invitation_progress(event=obj)
+        return render_to_string(
+            "admin/events/event/invitation_progress.html",
+            {
+                "runs": [
+                    (
+                        run,
+                        mailings.audience_describe(run.audience),
+                        mailings.INVITATION_RUN_STOPS.get(run.stop_reason, run.stop_reason),
+                    )
+                    for run in progress.runs
+                ],
+                "writing": any(run.status == RunStatus.WRITING for run in progress.runs),
+                "mails": progress.mails,
+            },
+        )
+
     def has_send_mail_permission(self, request):
         return request.user.has_perm("events.send_event_mail")
 
@@ -338,7 +372,9 @@ def cancel_registrations(modeladmin, request, queryset):
     count = 0
     for registration in queryset.select_related("event", "user"):
         try:
-            services.registration_cancel(event=registration.event, user=registration.user)
+            services.registration_cancel(
+                event=registration.event, user=registration.user, by=request.user
+            )
         except services.EventError as error:
             modeladmin.message_user(request, f"{registration}: {error.message}", messages.WARNING)
         else:

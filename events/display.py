@@ -23,6 +23,19 @@ def offset_label(moment: datetime.datetime) -> str:
     return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
+# Names under which tzdata knows UTC itself; its offset label already says "UTC".
+UTC_NAMES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
+    | {"GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "GMT+0", "GMT-0"}
+    | {"Etc/Greenwich", "Greenwich"}
+)
+
+
+def zone_label(zone: str, offset: str) -> str:
+    """“Asia/Tashkent, UTC+05:00”; UTC is named once: “UTC”, not “UTC, UTC”."""
+    return offset if zone in UTC_NAMES else f"{zone}, {offset}"
+
+
 def time_range(start: datetime.datetime, end: datetime.datetime, zone: zoneinfo.ZoneInfo) -> str:
     """“12 March 2026, 13:00–15:00”, or both dates in full when the end falls on another day."""
     start, end = start.astimezone(zone), end.astimezone(zone)
@@ -40,6 +53,14 @@ class EventTimes:
     event_zone: str
     event_offset: str
     differ: bool
+
+    @property
+    def viewer_label(self) -> str:
+        return zone_label(self.viewer_zone, self.viewer_offset)
+
+    @property
+    def event_label(self) -> str:
+        return zone_label(self.event_zone, self.event_offset)
 
 
 def event_times(

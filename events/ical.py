@@ -1,20 +1,34 @@
-"""iCalendar (RFC 5545) output: one event's .ics file and a member's personal feed.
+"""iCalendar (RFC 5545) output: one event's .ics file, the .ics of each mail, a member's feed.
 
 Times are written in UTC (DTSTART:...Z), which every client converts to its own zone without
 needing a VTIMEZONE. UIDs are stable (event-<pk>@<site host>) and SEQUENCE comes from the event,
-so a client that imported an earlier copy replaces it. The public .ics never holds the join link;
-the personal feed holds it only for the member who may see it, and only once it is due.
+so a client that imported an earlier copy replaces it; at an equal SEQUENCE the later DTSTAMP wins.
+
+What Outlook, Google Calendar and Apple Calendar act on, per RFC 5546 (iTIP) and RFC 6047 (iMIP):
+- The file in a mail is a scheduling message to that member: METHOD:REQUEST to add or update the
+  event, METHOD:CANCEL to remove it, with the secretariat as ORGANIZER and the member as ATTENDEE
+  (RSVP=FALSE: answers go through the signed links, nobody reads replies to the calendar). The
+  mail part says the same method (text/calendar; method=REQUEST). A CANCEL carries STATUS:CANCELLED
+  when the event is cancelled, and no STATUS when only this member's place is (3.2.5).
+- The file on the event page and the partners' feed are METHOD:PUBLISH: an ORGANIZER and no
+  ATTENDEE (3.2.1); a cancelled event stays PUBLISH with STATUS:CANCELLED, as a CANCEL must name
+  the attendees it removes. The personal feed is a plain calendar without METHOD.
+The public .ics and the files in mails never hold the join link; the personal feed holds it only
+for the member who may see it, and only once it is due.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from icalendar.parser import Contentline
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, Registration
@@ -33,6 +47,32 @@ def site_host() -> str:
 
 def event_uid(event: Event) -> str:
     return f"event-{event.pk}@{site_host()}"
+
+
+def organizer() -> icalendar.vCalAddress:
+    """The secretariat, who organises every event: the address the platform's mail comes from."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    value = icalendar.vCalAddress(f"mailto:{address}")
+    value.params["CN"] = name or "MIRPAL"
+    return value
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """The member a mailed .ics is addressed to. PARTSTAT: NEEDS-ACTION (invited, no answer),
+    ACCEPTED (a confirmed place), TENTATIVE (on the wait list), or None in a CANCEL."""
+
+    email: str
+    name: str
+    partstat: str | None = "NEEDS-ACTION"
+
+    def content_line(self) -> bytes:
+        value = icalendar.vCalAddress(f"mailto:{self.email}")
+        value.params["CN"] = self.name or self.email
+        if self.partstat:
+            value.params["PARTSTAT"] = self.partstat
+            value.params["RSVP"] = "FALSE"
+        return Contentline.from_parts("ATTENDEE", value.params, value).to_ical() + b"\r\n"
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
@@ -55,7 +95,10 @@ def _vevent(
     join_url: str = "",
     passcode: str = "",
     tentative: bool = False,
+    removal: bool = False,
 ) -> icalendar.Event:
+    """The event as a VEVENT; `removal` leaves out STATUS and the alarm (a CANCEL that takes one
+    member's place away from an event that still takes place)."""
     page = settings.SITE_URL + event.get_absolute_url()
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
@@ -80,9 +123,10 @@ def _vevent(
     location = _location(event, join_url=join_url)
     if location:
         vevent.add("location", location)
+    vevent.add("organizer", organizer())
     if event.is_cancelled:
         vevent.add("status", "CANCELLED")
-    else:
+    elif not removal:
         vevent.add("status", "TENTATIVE" if tentative else "CONFIRMED")
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
@@ -104,19 +148,46 @@ def _calendar(name: str, *, method: str | None) -> icalendar.Calendar:
 
 
 def event_ics(event: Event, *, language: str, now: datetime.datetime | None = None) -> bytes:
-    """The public .ics of one event: no join link or passcode, whoever downloads it."""
+    """The public .ics of one event (METHOD:PUBLISH): no join link or passcode, whoever downloads
+    it; a cancelled event as STATUS:CANCELLED."""
     now = now or timezone.now()
     with translation.override(language):
-        method = "CANCEL" if event.is_cancelled else "PUBLISH"
-        cal = _calendar(event.title, method=method)
-        vevent = _vevent(event, now=now)
-        if event.is_cancelled:
-            # RFC 5546: a CANCEL names its organizer, so clients accept the removal.
-            vevent.add(
-                "organizer", "mailto:" + settings.DEFAULT_FROM_EMAIL.split("<")[-1].strip(">")
-            )
-        cal.add_component(vevent)
+        cal = _calendar(event.title, method="PUBLISH")
+        cal.add_component(_vevent(event, now=now))
         return cal.to_ical()
+
+
+def mail_method(event: Event, *, removal: bool = False) -> str:
+    return "CANCEL" if event.is_cancelled or removal else "REQUEST"
+
+
+class MailCalendars:
+    """The .ics of each mail about events, addressed to its member. The file is built once per
+    event revision, language and method; only the ATTENDEE line differs between members, so a
+    fan-out to thousands builds a handful of files."""
+
+    def __init__(self, now: datetime.datetime | None = None):
+        self.now = now or timezone.now()
+        self._built: dict[tuple, tuple[bytes, bytes]] = {}
+
+    def _halves(self, event: Event, language: str, removal: bool) -> tuple[bytes, bytes]:
+        key = (event.pk, event.sequence, event.status, language, removal)
+        if key not in self._built:
+            with translation.override(language):
+                cal = _calendar(event.title, method=mail_method(event, removal=removal))
+                cal.add_component(_vevent(event, now=self.now, removal=removal))
+                content = cal.to_ical()
+            # RFC 5545 puts every property of a VEVENT before its VALARM.
+            marker = b"BEGIN:VALARM\r\n" if b"BEGIN:VALARM\r\n" in content else b"END:VEVENT\r\n"
+            before, after = content.split(marker, 1)
+            self._built[key] = (before, marker + after)
+        return self._built[key]
+
+    def ics(
+        self, event: Event, *, language: str, attendee: Attendee, removal: bool = False
+    ) -> bytes:
+        before, after = self._halves(event, language, removal)
+        return before + attendee.content_line() + after
 
 
 def feed_ics(

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import mailings
 from events.mail_forms import ResendForm
+from events.mail_resend import event_mail_resend
 from events.models import Event
 from events.services import EventError
 from members.permissions import secretariat_required
@@ -20,11 +22,22 @@ SEND_EVENT_MAIL = "events.send_event_mail"
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rsvp(request, token):
-    """GET only shows what the link would do (mail scanners prefetch links); POST records it."""
+    """GET only shows what the link would do (mail scanners prefetch links); POST records it.
+    The pages speak the member's mail language, the one the link came in, whatever the browser
+    says; only a link that names nobody falls back on the browser's."""
     try:
         answer = mailings.rsvp_read(token=token)
     except mailings.RsvpLinkInvalid as error:
         return render(request, "events/rsvp_invalid.html", {"message": error.message}, status=400)
+    profile = getattr(answer.user, "profile", None)
+    language = profile.mail_language if profile else translation.get_language()
+    with translation.override(language):
+        response = _rsvp_page(request, token, answer)
+    response["Content-Language"] = language
+    return response
+
+
+def _rsvp_page(request, token, answer):
     if request.method == "GET":
         return render(request, "events/rsvp.html", {"answer": answer, "token": token})
     try:
@@ -81,7 +94,7 @@ def mail_resend(request, slug):
     form = ResendForm(request.POST)
     if form.is_valid():
         try:
-            mailings.event_mail_resend(
+            event_mail_resend(
                 event=event,
                 email=form.cleaned_data["email"],
                 kind=form.cleaned_data["kind"],

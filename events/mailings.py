@@ -1,11 +1,15 @@
-"""Mail about events: invitations with one-click answers, reminders, nudges, updates, cancellations
-and the members' digests.
+"""Mail about events: invitations with one-click answers, reminders, nudges and the members'
+digests, and the rendering every event mail shares (_event_mail). Change and cancellation notices
+are in events.mail_changes, a member's own registration in events.mail_registration, sending one
+mail again in events.mail_resend.
 
 Every mail is rendered in its recipient's mail language with the times in their own time zone, and
 written to the outbox (mirpal.outbox) in the transaction of the action that caused it, under an
 idempotency key that names recipient, event, kind and version; the database holds the key unique,
 so no action, retry or repeated beat run mails anyone twice. Keys of one event all start with
-f"event:{pk}:", which is how the secretariat's counts find them.
+f"event:{pk}:", which is how the secretariat's counts find them. Invitations are written a little
+later: the click records an InvitationRun, whom it invites, and a worker writes their mails in
+chunks (mirpal.mailruns), so that twenty thousand members never hold up the request.
 
 The "experts" audience means experts of the roster whose linked account is an approved member:
 an expert without an account could not answer through the links (registering needs membership),
@@ -16,12 +20,13 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,12 +36,22 @@ from django.utils.translation import gettext_lazy
 from events import ical
 from events.display import event_times
 from events.enums import EventStatus, RegistrationStatus
-from events.models import Event, Invitation, InvitationAnswer, Registration
+from events.models import Event, Invitation, InvitationAnswer, InvitationRun, Registration
+from events.selectors import join_link_lead
 from events.services import EventError, RegistrationResult, registration_respond
-from members.enums import MembershipStatus
+from members.enums import MembershipStatus, OrganisationType
 from members.models import User
+from mirpal.countries import Country
 from mirpal.mail import mail_render
-from mirpal.models import DigestFrequency, MailKind, OutboxMessage, OutboxStatus
+from mirpal.mailruns import MailCounts, RunStatus, RunStopped, mail_counts, run_dispatch, run_write
+from mirpal.models import (
+    DigestFrequency,
+    MailKind,
+    MailPreference,
+    OutboxMessage,
+    OutboxStatus,
+    Topic,
+)
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import unsubscribe_headers, unsubscribe_url, users_wanting
 
@@ -45,6 +60,7 @@ KIND_REMINDER = "event_reminder"
 KIND_NUDGE = "event_nudge"
 KIND_UPDATE = "event_update"
 KIND_CANCELLATION = "event_cancellation"
+KIND_REGISTRATION = "event_registration"
 KIND_DIGEST = "digest"
 
 MAIL_KIND_LABELS = {
@@ -53,6 +69,7 @@ MAIL_KIND_LABELS = {
     KIND_REMINDER: gettext_lazy("Reminders"),
     KIND_UPDATE: gettext_lazy("Changes of time or link"),
     KIND_CANCELLATION: gettext_lazy("Cancellation notices"),
+    KIND_REGISTRATION: gettext_lazy("Registration confirmations"),
 }
 
 # A change of these is worth a mail to the people registered; the time zone alone moves nothing.
@@ -96,6 +113,11 @@ def audience_user_ids(audience: Audience) -> set[int]:
 
 def audience_members(audience: Audience) -> set[int]:
     """Approved members in this audience, whatever their mail preferences."""
+    return set(audience_queryset(audience).values_list("pk", flat=True))
+
+
+def audience_queryset(audience: Audience) -> models.QuerySet[User]:
+    """Approved members in this audience, as one query whatever its size."""
     users = User.objects.filter(is_active=True, profile__status=MembershipStatus.APPROVED)
     if audience.kind == AudienceKind.COUNTRY:
         users = users.filter(profile__country=audience.country)
@@ -109,7 +131,24 @@ def audience_members(audience: Audience) -> set[int]:
         users = users.filter(pk__in=audience.user_ids)
     elif audience.kind != AudienceKind.ALL:
         raise EventError(_("Unknown audience."))
-    return set(users.values_list("pk", flat=True))
+    return users
+
+
+def audience_describe(audience: dict) -> str:
+    """A stored audience (asdict of Audience) in words: "Members from one country: Kazakhstan"."""
+    kind = audience.get("kind", "")
+    label = str(AudienceKind(kind).label) if kind in AudienceKind.values else kind
+    detail = ""
+    if kind == AudienceKind.COUNTRY:
+        detail = str(Country(audience["country"]).label)
+    elif kind == AudienceKind.ORGANISATION_TYPE:
+        detail = str(OrganisationType(audience["organisation_type"]).label)
+    elif kind == AudienceKind.TOPIC:
+        topic = Topic.objects.filter(pk=audience.get("topic_id")).first()
+        detail = topic.name if topic else ""
+    elif kind == AudienceKind.USERS:
+        detail = str(len(audience.get("user_ids", [])))
+    return f"{label}: {detail}" if detail else label
 
 
 def _recipients(user_ids) -> list[User]:
@@ -194,22 +233,21 @@ def _zone(user: User) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-class _Calendars:
-    """The event's public .ics once per language, for every mail of one run."""
+# The .ics of every mail of one run, addressed to its member (events.ical.MailCalendars).
+_Calendars = ical.MailCalendars
+# A registrant's PARTSTAT in the .ics; an invitee who has not answered is NEEDS-ACTION.
+PARTSTATS = {RegistrationStatus.CONFIRMED: "ACCEPTED", RegistrationStatus.WAITING: "TENTATIVE"}
 
-    def __init__(self):
-        self._cache: dict[tuple[int, int, str], dict[str, str]] = {}
 
-    def attachment(self, event: Event, language: str) -> dict[str, str]:
-        key = (event.pk, event.sequence, language)
-        if key not in self._cache:
-            content = ical.event_ics(event, language=language).decode()
-            self._cache[key] = {
-                "filename": "event.ics",
-                "content": content,
-                "mimetype": "text/calendar",
-            }
-        return self._cache[key]
+def _join_link_due(event: Event, now: datetime.datetime) -> bool:
+    """Whether a mail sent now may carry the join link to someone entitled to it: the window of
+    the event page (events.selectors.join_link_access), not earlier."""
+    return (
+        bool(event.join_url or event.passcode)
+        and event.status == EventStatus.PUBLISHED
+        and event.starts_at - join_link_lead() <= now
+        and not event.has_ended(now)
+    )
 
 
 def _event_mail(
@@ -221,14 +259,26 @@ def _event_mail(
     user: User,
     calendars: _Calendars | None = None,
     preference_kind: str | None = None,
-    with_join_link: bool = False,
+    may_join: bool = False,
+    partstat: str = "NEEDS-ACTION",
+    removal: bool = False,
+    now: datetime.datetime | None = None,
     extra: dict | None = None,
 ) -> Mail:
+    """One member's mail about an event, in their language and time zone.
+
+    `may_join`: the member may see the join link (a confirmed place). The mail carries the link
+    and passcode only when written within the join-link window; before it, the event page and
+    when the link appears there. `calendars` attaches the .ics addressed to the member: a REQUEST
+    with their PARTSTAT, or a CANCEL when the event is cancelled or `removal` takes their place.
+    """
+    now = now or timezone.now()
     language = user.profile.mail_language
     zone = _zone(user)
     headers = {}
     if preference_kind:
         headers = unsubscribe_headers(user_id=user.pk, kind=preference_kind)
+    join_due = may_join and _join_link_due(event, now)
     with translation.override(language), timezone.override(zone):
         context = {
             "name": user.get_full_name() or user.email,
@@ -237,8 +287,13 @@ def _event_mail(
                 event.starts_at, event.ends_at, event_zone=event.time_zone, viewer_zone=zone
             ),
             "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "join_url": event.join_url if with_join_link else "",
-            "passcode": event.passcode if with_join_link else "",
+            "join_url": event.join_url if join_due else "",
+            "passcode": event.passcode if join_due else "",
+            "join_later": may_join
+            and not join_due
+            and bool(event.join_url or event.passcode)
+            and now < event.starts_at - join_link_lead(),
+            "join_lead_minutes": int(join_link_lead().total_seconds() // 60),
             "preferences_url": settings.SITE_URL + reverse("mail_preferences"),
             "unsubscribe_url": (
                 unsubscribe_url(user_id=user.pk, kind=preference_kind) if preference_kind else ""
@@ -255,7 +310,23 @@ def _event_mail(
             recipient_id=user.pk,
             headers=headers,
         )
-    attachments = [calendars.attachment(event, language)] if calendars else []
+    attachments = []
+    if calendars:
+        method = ical.mail_method(event, removal=removal)
+        attendee = ical.Attendee(
+            email=user.email,
+            name=user.get_full_name(),
+            partstat=partstat if method == "REQUEST" else None,
+        )
+        content = calendars.ics(event, language=language, attendee=attendee, removal=removal)
+        attachments.append(
+            {
+                "filename": "event.ics",
+                "content": content.decode(),
+                # RFC 6047 2.4: the part names the iTIP method, as calendar clients look for it.
+                "mimetype": f"text/calendar; method={method}",
+            }
+        )
     return replace(mail, attachments=attachments, members_only=True)
 
 
@@ -264,6 +335,20 @@ def _rsvp_links(event: Event, user: User) -> dict[str, str]:
         "going_url": rsvp_url(event=event, user_id=user.pk, answer=InvitationAnswer.GOING),
         "not_going_url": rsvp_url(event=event, user_id=user.pk, answer=InvitationAnswer.NOT_GOING),
     }
+
+
+def invitation_mail(*, event: Event, user: User, key: str, calendars: _Calendars) -> Mail:
+    """One member's invitation: the .ics as a REQUEST to them and the two signed answers."""
+    return _event_mail(
+        template="event_invitation",
+        kind=KIND_INVITATION,
+        key=key,
+        event=event,
+        user=user,
+        calendars=calendars,
+        preference_kind=MailKind.INVITATIONS,
+        extra=_rsvp_links(event, user),
+    )
 
 
 def invitation_key(event: Event, user_id: int) -> str:
@@ -280,66 +365,79 @@ def _unsent(keys_by_user: dict[int, str]) -> dict[int, str]:
     return {user_id: key for user_id, key in keys_by_user.items() if key not in taken}
 
 
-# --- Invitations
+# --- Invitations: the click records a run, a worker writes it (mirpal.mailruns)
 
 
 @dataclass(frozen=True)
 class InviteResult:
     invited: int
     skipped: int
+    run: InvitationRun | None = None
+
+
+INVITATION_RUN_STOPS = {
+    "not_published": gettext_lazy("the event is no longer published"),
+    "started": gettext_lazy("the event has started"),
+}
+
+
+def _invitable_or_stop(event: Event) -> None:
+    if event.status != EventStatus.PUBLISHED:
+        raise RunStopped("not_published")
+    if event.starts_at <= timezone.now():
+        raise RunStopped("started")
 
 
 @transaction.atomic
 def event_invite(*, event: Event, audience: Audience, by: User | None) -> InviteResult:
-    """Invite the audience to a published event: an Invitation row and an outbox mail each.
+    """Decide to invite the audience to a published event; a worker writes the invitations.
 
-    Runs in one transaction with the caller's action (publishing, say); the mails go after the
-    commit. Members invited before or already registered are skipped, so sending again to a wider
-    audience reaches only the new people. Each mail carries the public .ics and two signed links.
+    In the caller's transaction (publishing, say) and in a constant number of queries whatever the
+    audience's size, it fixes who is invited: approved members of the audience who accept
+    invitations, less those invited before or registered, so sending again to a wider audience
+    reaches only the new people. They are kept as an InvitationRun, whose writing (an Invitation
+    row and a mail each, with the public .ics and two signed links) is queued after the commit.
+    Refused while an earlier run for the event is still being written: its members are not all
+    marked invited yet, and a second click must not start a second run.
     """
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.status != EventStatus.PUBLISHED:
         raise EventError(_("Invitations can be sent only for a published event."))
     if locked.starts_at <= timezone.now():
         raise EventError(_("This event has already started."))
-    wanted = audience_user_ids(audience)
-    invited = set(
-        Invitation.objects.filter(event=locked, user_id__in=wanted).values_list(
-            "user_id", flat=True
+    if InvitationRun.objects.filter(event=locked, status=RunStatus.WRITING).exists():
+        raise EventError(
+            _("Invitations to this event are still being written; invite more once they are done.")
         )
-    )
-    registered = set(
-        Registration.objects.filter(event=locked, user_id__in=wanted).values_list(
-            "user_id", flat=True
+    members = (
+        audience_queryset(audience)
+        .filter(~Exists(MailPreference.objects.filter(user=OuterRef("pk"), invitations=False)))
+        .annotate(
+            invited=Exists(Invitation.objects.filter(event=locked, user=OuterRef("pk"))),
+            registered=Exists(Registration.objects.filter(event=locked, user=OuterRef("pk"))),
         )
+        .order_by("pk")
+        .values_list("pk", "invited", "registered")
     )
-    new_ids = sorted(wanted - invited - registered)
-    Invitation.objects.bulk_create(
-        [Invitation(event=locked, user_id=user_id) for user_id in new_ids],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
-    calendars = _Calendars()
-    mails = [
-        _event_mail(
-            template="event_invitation",
-            kind=KIND_INVITATION,
-            key=invitation_key(locked, user.pk),
+    wanted = list(members)
+    new_ids = [pk for pk, invited, registered in wanted if not (invited or registered)]
+    run = None
+    if new_ids:
+        run = InvitationRun.objects.create(
             event=locked,
-            user=user,
-            calendars=calendars,
-            preference_kind=MailKind.INVITATIONS,
-            extra=_rsvp_links(locked, user),
+            audience=asdict(audience),
+            recipient_ids=new_ids,
+            total=len(new_ids),
+            created_by=by,
+            queued_at=timezone.now(),
         )
-        for user in _recipients(new_ids)
-    ]
-    outbox_enqueue(mails)
-    return InviteResult(invited=len(new_ids), skipped=len(wanted) - len(new_ids))
+        transaction.on_commit(partial(invitation_run_dispatch, run_id=run.pk))
+    return InviteResult(invited=len(new_ids), skipped=len(wanted) - len(new_ids), run=run)
 
 
 @transaction.atomic
 def event_publish_and_invite(*, event: Event, audience: Audience, by: User | None) -> InviteResult:
-    """Publish a draft (a published event stays as it is) and invite the audience: all or none."""
+    """Publish a draft (a published event stays as it is) and decide the invitations, together."""
     from events.services import event_publish
 
     if Event.objects.filter(pk=event.pk, status=EventStatus.DRAFT).exists():
@@ -347,11 +445,82 @@ def event_publish_and_invite(*, event: Event, audience: Audience, by: User | Non
     return event_invite(event=event, audience=audience, by=by)
 
 
+def invitation_run_dispatch(*, run_id: int) -> bool:
+    from events.tasks import invitation_run_write_task
+
+    return run_dispatch(runs=InvitationRun.objects, task=invitation_run_write_task, run_id=run_id)
+
+
+def invitation_run_write(*, run_id: int) -> bool:
+    """Write the run's invitations chunk by chunk (mirpal.mailruns) for a while; True if some
+    remain, for the task to queue it again. A re-run resumes where the last one committed and
+    mails nobody twice; an event cancelled or started meanwhile stops the run."""
+    calendars = _Calendars()
+
+    def write(run: InvitationRun, user_ids: list[int]) -> None:
+        event = Event.objects.get(pk=run.event_id)
+        _invitable_or_stop(event)
+        Invitation.objects.bulk_create(
+            [Invitation(event=event, user_id=user_id) for user_id in user_ids],
+            ignore_conflicts=True,
+        )
+        keys = _unsent({user_id: invitation_key(event, user_id) for user_id in user_ids})
+        outbox_enqueue(
+            [
+                _event_mail(
+                    template="event_invitation",
+                    kind=KIND_INVITATION,
+                    key=keys[user.pk],
+                    event=event,
+                    user=user,
+                    calendars=calendars,
+                    preference_kind=MailKind.INVITATIONS,
+                    extra=_rsvp_links(event, user),
+                )
+                for user in _recipients(keys)
+            ]
+        )
+        # The chunk was rendered without the event's lock; a cancellation that committed meanwhile
+        # mailed only the invitees it could see, so wait for any change under way and look again.
+        _invitable_or_stop(Event.objects.select_for_update(no_key=True).get(pk=event.pk))
+
+    return run_write(runs=InvitationRun.objects, run_id=run_id, write=write)
+
+
+@dataclass(frozen=True)
+class InvitationProgress:
+    runs: list[InvitationRun]
+    mails: MailCounts
+
+
+def invitation_progress(*, event: Event) -> InvitationProgress:
+    """The event's invitation runs, latest first, and how its invitation mails stand: 2 queries."""
+    runs = list(
+        event.invitation_runs.defer("recipient_ids")
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    mails = mail_counts(kind=KIND_INVITATION, key_prefix=event_mail_prefix(event))
+    return InvitationProgress(runs=runs, mails=mails)
+
+
 # --- Reminders and nudges
 
 
 def reminder_key(event: Event, hours: int, user_id: int) -> str:
-    return f"event:{event.pk}:reminder-{hours}h:{user_id}:v{event.sequence}"
+    """One reminder per offset and registrant, whatever changes after it: a change is told by
+    its own update notice, not by a second "starting soon"."""
+    return f"event:{event.pk}:reminder-{hours}h:{user_id}"
+
+
+def _reminded(event: Event, hours: int) -> set[int]:
+    """Members who had this reminder already, under this key or the earlier one that named the
+    calendar revision (…:v<sequence>) or a resend of either."""
+    prefix = f"event:{event.pk}:reminder-{hours}h:"
+    keys = OutboxMessage.objects.filter(
+        kind=KIND_REMINDER, idempotency_key__startswith=prefix
+    ).values_list("idempotency_key", flat=True)
+    return {int(key[len(prefix) :].split(":")[0]) for key in keys}
 
 
 def _due_offset(event: Event, now: datetime.datetime) -> int | None:
@@ -369,8 +538,9 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     """Queue every reminder whose moment has passed, for events that have not started.
 
     A reminder missed because the scheduler was down still goes on the next run, as long as the
-    event has not started; its key (event, offset, member, calendar revision) makes a second run
-    queue nothing. Confirmed registrants who accept reminders get it, with the join link.
+    event has not started; its key (event, offset, member) makes a second run, or a run after
+    the event changed, queue nothing. Confirmed registrants who accept reminders get it; it
+    carries the join link only when written within the join-link window.
     Returns how many reminders were queued.
     """
     now = now or timezone.now()
@@ -385,40 +555,65 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     for event in events:
         hours = _due_offset(event, now)
         if hours is not None:
-            queued += _reminders_for(event=event, hours=hours)
+            queued += _reminders_for(event=event, hours=hours, now=now)
     return queued
 
 
+def reminder_mail(
+    *, event: Event, user: User, hours: int, key: str, calendars: _Calendars, now=None
+) -> Mail:
+    return _event_mail(
+        template="event_reminder",
+        kind=KIND_REMINDER,
+        key=key,
+        event=event,
+        user=user,
+        calendars=calendars,
+        preference_kind=MailKind.REMINDERS,
+        may_join=True,
+        partstat="ACCEPTED",
+        now=now,
+        extra={"hours": hours},
+    )
+
+
 @transaction.atomic
-def _reminders_for(*, event: Event, hours: int) -> int:
+def _reminders_for(*, event: Event, hours: int, now: datetime.datetime) -> int:
     confirmed = Registration.objects.filter(
         event=event,
         status=RegistrationStatus.CONFIRMED,
         user__profile__status=MembershipStatus.APPROVED,
     ).values_list("user_id", flat=True)
-    wanting = users_wanting(kind=MailKind.REMINDERS, user_ids=confirmed)
-    keys = _unsent({user_id: reminder_key(event, hours, user_id) for user_id in wanting})
-    calendars = _Calendars()
+    wanting = users_wanting(kind=MailKind.REMINDERS, user_ids=confirmed) - _reminded(event, hours)
+    calendars = _Calendars(now)
     mails = [
-        _event_mail(
-            template="event_reminder",
-            kind=KIND_REMINDER,
-            key=keys[user.pk],
+        reminder_mail(
             event=event,
             user=user,
+            hours=hours,
+            key=reminder_key(event, hours, user.pk),
             calendars=calendars,
-            preference_kind=MailKind.REMINDERS,
-            with_join_link=True,
-            extra={"hours": hours},
+            now=now,
         )
-        for user in _recipients(keys)
+        for user in _recipients(wanting)
     ]
     return len(outbox_enqueue(mails))
 
 
+# An invitee is nudged after this long, or after half the time the invitation left them to answer
+# when that is shorter, and never on the day it came.
+NUDGE_WAIT = datetime.timedelta(days=2)
+
+
+def nudge_key(event: Event, user_id: int) -> str:
+    return f"event:{event.pk}:nudge:{user_id}:v1"
+
+
 def nudges_send_due(*, now: datetime.datetime | None = None) -> int:
     """Queue a nudge to invitees who have not answered, once, within the last
-    EVENTS_NUDGE_DAYS_BEFORE_CLOSE days before registration closes. Returns how many."""
+    EVENTS_NUDGE_DAYS_BEFORE_CLOSE days before registration closes, to those who have had the
+    invitation long enough (NUDGE_WAIT or half their time to answer, and not since today).
+    Returns how many."""
     now = now or timezone.now()
     window = datetime.timedelta(days=settings.EVENTS_NUDGE_DAYS_BEFORE_CLOSE)
     events = (
@@ -428,124 +623,57 @@ def nudges_send_due(*, now: datetime.datetime | None = None) -> int:
         .filter(closes__gt=now, closes__lte=now + window)
         .order_by("starts_at", "pk")
     )
-    return sum(_nudges_for(event=event) for event in events)
+    return sum(_nudges_for(event=event, now=now) for event in events)
+
+
+def _invitations_received(event: Event, invited_at: dict[int, datetime.datetime]) -> dict:
+    """When each invitation reached its member: its outbox row's sending time, or its queuing
+    time while it waits; the Invitation's own time if the row is gone. An invitation that failed
+    or was not sent reached nobody and is left out."""
+    keys = {invitation_key(event, user_id): user_id for user_id in invited_at}
+    received = dict(invited_at)
+    rows = OutboxMessage.objects.filter(idempotency_key__in=list(keys)).values_list(
+        "idempotency_key", "status", "sent_at", "created_at"
+    )
+    for key, status, sent_at, created_at in rows:
+        if status in (OutboxStatus.FAILED, OutboxStatus.SKIPPED):
+            del received[keys[key]]
+        else:
+            received[keys[key]] = sent_at or created_at
+    return received
+
+
+def nudge_mail(*, event: Event, user: User, key: str) -> Mail:
+    return _event_mail(
+        template="event_nudge",
+        kind=KIND_NUDGE,
+        key=key,
+        event=event,
+        user=user,
+        preference_kind=MailKind.INVITATIONS,
+        extra={**_rsvp_links(event, user), "closes": event.registration_closes()},
+    )
 
 
 @transaction.atomic
-def _nudges_for(*, event: Event) -> int:
-    silent = (
+def _nudges_for(*, event: Event, now: datetime.datetime) -> int:
+    silent = dict(
         Invitation.objects.filter(
             event=event, answer="", user__profile__status=MembershipStatus.APPROVED
         )
         .exclude(user__event_registrations__event=event)
-        .values_list("user_id", flat=True)
+        .values_list("user_id", "invited_at")
     )
     wanting = users_wanting(kind=MailKind.INVITATIONS, user_ids=silent)
-    keys = _unsent({user_id: f"event:{event.pk}:nudge:{user_id}:v1" for user_id in wanting})
+    received = _invitations_received(event, {user_id: silent[user_id] for user_id in wanting})
+    # Waited long enough: received <= now - min(NUDGE_WAIT, (closes - received) / 2).
+    cutoff = max(now - NUDGE_WAIT, now + (now - event.registration_closes()))
+    ready = {user_id for user_id, moment in received.items() if moment <= cutoff}
+    keys = _unsent({user_id: nudge_key(event, user_id) for user_id in ready})
     mails = [
-        _event_mail(
-            template="event_nudge",
-            kind=KIND_NUDGE,
-            key=keys[user.pk],
-            event=event,
-            user=user,
-            preference_kind=MailKind.INVITATIONS,
-            extra={**_rsvp_links(event, user), "closes": event.registration_closes()},
-        )
+        nudge_mail(event=event, user=user, key=keys[user.pk])
         for user in _recipients(keys)
-    ]
-    return len(outbox_enqueue(mails))
-
-
-# --- Changes and cancellation (called by events.services inside their transaction)
-
-
-def event_changed_notify(*, event: Event, changed: set[str]) -> int:
-    """Mail the people registered (and on the wait list) that the time, place or link changed,
-    with the updated .ics; keyed by the new calendar revision, so each change mails once."""
-    if (
-        event.status != EventStatus.PUBLISHED
-        or not changed & NOTIFY_FIELDS
-        or event.has_ended(timezone.now())
-    ):
-        return 0
-    registrations = dict(
-        Registration.objects.filter(
-            event=event,
-            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
-            user__profile__status=MembershipStatus.APPROVED,
-        ).values_list("user_id", "status")
-    )
-    keys = _unsent(
-        {
-            user_id: f"event:{event.pk}:update:{user_id}:v{event.sequence}"
-            for user_id in registrations
-        }
-    )
-    calendars = _Calendars()
-    mails = [
-        _event_mail(
-            template="event_update",
-            kind=KIND_UPDATE,
-            key=keys[user.pk],
-            event=event,
-            user=user,
-            calendars=calendars,
-            with_join_link=registrations[user.pk] == RegistrationStatus.CONFIRMED,
-            extra={
-                "time_changed": bool(changed & {"starts_at", "ends_at"}),
-                "link_changed": bool(changed & {"join_url", "passcode", "platform"}),
-                "place_changed": bool(changed & {"venue_city", "venue_country", "venue_address"}),
-            },
-        )
-        for user in _recipients(keys)
-    ]
-    return len(outbox_enqueue(mails))
-
-
-def event_cancelled_notify(*, event: Event) -> int:
-    """Mail the registrants, the wait list and the invitees who have not declined that the event
-    is cancelled, with a cancelling .ics (METHOD:CANCEL) that removes it from their calendars."""
-    if event.has_ended(timezone.now()):
-        return 0
-    registered = set(
-        Registration.objects.filter(
-            event=event, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
-        ).values_list("user_id", flat=True)
-    )
-    declined = set(
-        Registration.objects.filter(event=event, status=RegistrationStatus.DECLINED).values_list(
-            "user_id", flat=True
-        )
-    )
-    invited = set(
-        Invitation.objects.exclude(answer=InvitationAnswer.NOT_GOING)
-        .filter(event=event)
-        .values_list("user_id", flat=True)
-    )
-    approved = set(
-        User.objects.filter(
-            pk__in=registered | invited, profile__status=MembershipStatus.APPROVED
-        ).values_list("pk", flat=True)
-    )
-    people = (registered | (invited - declined)) & approved
-    keys = _unsent(
-        {
-            user_id: f"event:{event.pk}:cancellation:{user_id}:v{event.sequence}"
-            for user_id in people
-        }
-    )
-    calendars = _Calendars()
-    mails = [
-        _event_mail(
-            template="event_cancellation",
-            kind=KIND_CANCELLATION,
-            key=keys[user.pk],
-            event=event,
-            user=user,
-            calendars=calendars,
-        )
-        for user in _recipients(keys)
+        if now.astimezone(_zone(user)).date() != received[user.pk].astimezone(_zone(user)).date()
     ]
     return len(outbox_enqueue(mails))
 
@@ -612,50 +740,6 @@ def event_mail_status(*, event: Event) -> EventMailStatus:
         answered_going=answers.get(InvitationAnswer.GOING, 0),
         answered_not_going=answers.get(InvitationAnswer.NOT_GOING, 0),
     )
-
-
-@transaction.atomic
-def event_mail_resend(*, event: Event, email: str, kind: str, by: User | None) -> int:
-    """Send one member again the latest mail of this kind about the event, as a new outbox row
-    keyed `<original key>:resend-<n>` (so it gets its own Message-ID). Returns the new row's id."""
-    if kind not in MAIL_KIND_LABELS:
-        raise EventError(_("Choose which mail to send again."))
-    original = (
-        OutboxMessage.objects.filter(
-            idempotency_key__startswith=event_mail_prefix(event),
-            kind=kind,
-            to_email__iexact=email.strip(),
-        )
-        .exclude(idempotency_key__contains=":resend-")
-        .order_by("-id")
-        .first()
-    )
-    if original is None:
-        raise EventError(
-            _("%(email)s was sent no mail of this kind about this event.") % {"email": email}
-        )
-    resends = OutboxMessage.objects.filter(
-        idempotency_key__startswith=original.idempotency_key + ":resend-"
-    ).count()
-    ids = outbox_enqueue(
-        [
-            Mail(
-                key=f"{original.idempotency_key}:resend-{resends + 1}",
-                kind=original.kind,
-                to_email=original.to_email,
-                subject=original.subject,
-                body_text=original.body_text,
-                body_html=original.body_html,
-                recipient_id=original.recipient_id,
-                headers=original.headers,
-                attachments=original.attachments,
-                members_only=original.members_only,
-            )
-        ]
-    )
-    if not ids:
-        raise EventError(_("This mail is being sent again already."))
-    return ids[0]
 
 
 # --- Digests

@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -25,6 +26,7 @@ from members.models import validate_time_zone
 from mirpal.bilingual import localized
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
+from mirpal.mailruns import MailRun, RunStatus
 
 validate_http_url = URLValidator(
     schemes=["http", "https"],
@@ -504,3 +506,43 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.event}"
+
+
+class InvitationRun(MailRun):
+    """Invitations to an event decided in one click and written by a worker (mirpal.mailruns):
+    whom the click invited (recipient_ids, fixed then) and how many have been written. At most
+    one run per event is being written, so a second click meanwhile adds nothing."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitation_runs"
+    )
+    audience = models.JSONField(_("audience"), default=dict)
+    total = models.PositiveIntegerField(_("recipients"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation run")
+        verbose_name_plural = _("invitation runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(status=RunStatus.WRITING),
+                name="invitation_run_one_writing_per_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(written__lte=models.F("total")),
+                name="invitation_run_written_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.written}/{self.total}"

@@ -17,7 +17,7 @@ from events.enums import EventStatus, RegistrationStatus
 from events.models import Attendance, Event, EventFeedToken, Registration, Series, Session
 from members.enums import OrganisationType
 from members.models import Expert, User
-from members.permissions import is_secretariat
+from members.permissions import is_member, is_secretariat
 from mirpal.countries import Country
 from mirpal.models import Topic
 
@@ -161,9 +161,11 @@ class JoinLinkAccess:
 def join_link_access(
     *, event: Event, viewer, registration: Registration | None, now=None
 ) -> JoinLinkAccess:
-    """Who sees the join link and passcode: confirmed members, the event's speakers who have an
-    account, and the secretariat; from EVENTS_JOIN_LINK_LEAD_MINUTES before the start until the
-    end. Everyone else never gets it, not even hidden in the page."""
+    """Who sees the join link and passcode: confirmed registrants who are still approved members,
+    the event's speakers who have an account, and the secretariat; from
+    EVENTS_JOIN_LINK_LEAD_MINUTES before the start until the end. Everyone else never gets it,
+    not even hidden in the page: a member suspended after registering keeps the registration
+    row, not the link."""
     now = now or timezone.now()
     lead = join_link_lead()
     lead_minutes = int(lead.total_seconds() // 60)
@@ -177,7 +179,11 @@ def join_link_access(
         and viewer is not None
         and viewer.is_authenticated
         and (
-            (registration is not None and registration.status == RegistrationStatus.CONFIRMED)
+            (
+                registration is not None
+                and registration.status == RegistrationStatus.CONFIRMED
+                and is_member(viewer)
+            )
             or is_speaker(event=event, viewer=viewer)
             or is_secretariat(viewer)
         )

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.enums import AttendanceSource, EventStatus, RegistrationStatus
 from events.models import Attendance, Event, EventFeedToken, Registration, Session
@@ -113,7 +114,11 @@ def _check_capacity(*, event: Event) -> None:
     confirmed = confirmed_count(event=event)
     if event.capacity < confirmed:
         raise EventError(
-            _("The capacity cannot be %(capacity)d: %(confirmed)d members are already confirmed.")
+            ngettext(
+                "The capacity cannot be %(capacity)d: %(confirmed)d member is already confirmed.",
+                "The capacity cannot be %(capacity)d: %(confirmed)d members are already confirmed.",
+                confirmed,
+            )
             % {"capacity": event.capacity, "confirmed": confirmed},
             field="capacity",
         )
@@ -141,7 +146,7 @@ def event_update(*, event: Event, by: User | None, **changes) -> set[str]:
     A significant change (time, place, link) raises the calendar SEQUENCE by one. A capacity
     below the confirmed places is refused; a larger one moves people up from the wait list.
     Nothing is saved when any change is refused. A change of time, place or link to a published
-    event mails its registrants in this transaction (events.mailings.event_changed_notify).
+    event mails whoever holds its .ics in this transaction (events.mail_changes).
     """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -167,7 +172,7 @@ def event_update(*, event: Event, by: User | None, **changes) -> set[str]:
     if "capacity" in changed:
         _promote_waiting(event=locked)
     if significant:
-        from events.mailings import event_changed_notify
+        from events.mail_changes import event_changed_notify
 
         event_changed_notify(event=locked, changed=significant)
     _copy_back(source=locked, target=event)
@@ -227,7 +232,7 @@ def event_cancel(*, event: Event, by: User | None, reason: str) -> Event:
     audit_record(actor=by, action=AuditAction.CANCEL, obj=locked, before=before, after=after)
     webhooks_event_changed(event=locked, topic="event.cancelled")
     if was_published:
-        from events.mailings import event_cancelled_notify
+        from events.mail_changes import event_cancelled_notify
 
         event_cancelled_notify(event=locked)
     _copy_back(source=locked, target=event)
@@ -287,8 +292,8 @@ def registration_window_open(*, event: Event, now) -> bool:
 def _promote_waiting(*, event: Event) -> list[Registration]:
     """Confirm people from the wait list, first come first served, while places are free.
 
-    Call it with the event row locked. Returns the promoted registrations (the reminders issue
-    mails them).
+    Call it with the event row locked. Returns the promoted registrations, each mailed that a
+    place has become free (events.mail_registration).
     """
     waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
         "waiting_since", "pk"
@@ -302,6 +307,12 @@ def _promote_waiting(*, event: Event) -> list[Registration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.waiting_since = None
         registration.save(update_fields=["status", "waiting_since", "updated_at"])
+    if promoted:
+        from events.mail_registration import PROMOTED, registration_changes_notify
+
+        registration_changes_notify(
+            event=event, changes=[(registration, PROMOTED) for registration in promoted]
+        )
     return promoted
 
 
@@ -312,12 +323,17 @@ class RegistrationResult:
 
 
 @transaction.atomic
-def registration_respond(*, event: Event, user: User, going: bool) -> RegistrationResult:
+def registration_respond(
+    *, event: Event, user: User, going: bool, by: User | None = None
+) -> RegistrationResult:
     """Record a member's answer. Going: a place if one is free, else the end of the wait list.
     Not going: frees the place, and the first person waiting takes it.
 
     The event row is locked for the whole decision, so concurrent requests are served one at a
-    time and the event is never overbooked.
+    time and the event is never overbooked. Each change of a place is mailed to its member in
+    this transaction (events.mail_registration): registered, on the wait list, moved up,
+    cancelled (`by` someone else than the member: the secretariat). Answering as before changes
+    nothing and mails nothing; an invitee who declines without having had a place gets no mail.
     """
     if not is_member(user):
         raise EventError(_("Only members of the network can register for events."))
@@ -348,15 +364,34 @@ def registration_respond(*, event: Event, user: User, going: bool) -> Registrati
     else:
         registration.status, registration.waiting_since = status, waiting_since
         registration.save(update_fields=["status", "waiting_since", "updated_at"])
+    change = _registration_change(previous=previous, status=status, by_member=by in (None, user))
+    if change:
+        from events.mail_registration import registration_changes_notify
+
+        registration_changes_notify(event=locked, changes=[(registration, change)])
     promoted = []
     if previous == RegistrationStatus.CONFIRMED and status == RegistrationStatus.DECLINED:
         promoted = _promote_waiting(event=locked)
     return RegistrationResult(registration, promoted)
 
 
-def registration_cancel(*, event: Event, user: User) -> RegistrationResult:
-    """The member is no longer going; see registration_respond."""
-    return registration_respond(event=event, user=user, going=False)
+def _registration_change(*, previous: str | None, status: str, by_member: bool) -> str | None:
+    """The change a member is mailed about (events.mail_registration), if any."""
+    from events import mail_registration as change
+
+    if status == RegistrationStatus.CONFIRMED:
+        return change.CONFIRMED
+    if status == RegistrationStatus.WAITING:
+        return change.WAITING
+    if previous in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
+        return change.CANCELLED if by_member else change.REMOVED
+    return None
+
+
+def registration_cancel(*, event: Event, user: User, by: User | None = None) -> RegistrationResult:
+    """The member is no longer going: cancelled by themselves, or by the secretariat (`by`);
+    see registration_respond."""
+    return registration_respond(event=event, user=user, going=False, by=by)
 
 
 # --- Personal calendar feed
@@ -420,6 +455,8 @@ class AttendanceImportError(EventError):
 
 EMAIL_HEADERS = ("email", "user email", "e-mail", "attendee email", "participant email")
 MINUTES_HEADERS = ("duration (minutes)", "duration (mins)", "duration", "minutes", "time in call")
+# No video meeting lasts a week; the cap also keeps each person's sum inside the integer column.
+ATTENDANCE_MINUTES_MAX = 7 * 24 * 60
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -466,16 +503,25 @@ def attendance_import_csv(*, event: Event, content: bytes, by: User | None) -> i
             continue
         duration = None
         if minutes_at is not None and minutes_at < len(row) and row[minutes_at].strip():
+            value = row[minutes_at].strip()
             try:
-                duration = int(float(row[minutes_at].strip().replace(",", ".")))
+                duration = int(float(value.replace(",", ".")))
                 if duration < 0:
                     raise ValueError
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: "inf", "1e400"
+                errors.append(
+                    RowError(line, _("“%(value)s” is not a number of minutes.") % {"value": value})
+                )
+                continue
+            if (found.get(email) or 0) + duration > ATTENDANCE_MINUTES_MAX:
                 errors.append(
                     RowError(
                         line,
-                        _("“%(value)s” is not a number of minutes.")
-                        % {"value": row[minutes_at].strip()},
+                        _(
+                            "“%(value)s” minutes would make this participant present for more "
+                            "than a week: check the duration column."
+                        )
+                        % {"value": value},
                     )
                 )
                 continue

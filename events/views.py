@@ -2,30 +2,41 @@ import datetime
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from events import ical, selectors, services
 from events.display import event_times
 from events.enums import EventStatus, RegistrationStatus
 from events.forms import AttendanceImportForm, EventFilterForm, FiguresForm
 from events.models import Event
-from members.permissions import is_member, member_required, secretariat_required
+from members.permissions import is_member, member_required
 
 PAGE_SIZE = 20
 ATTENDANCE_PERMISSION = "events.manage_attendance"
 
 
 def attendance_manager_required(view):
-    @secretariat_required
+    """Attendance is the editors' work: manage_attendance alone opens these pages, without the
+    membership decisions that only managers hold."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         if not request.user.has_perm(ATTENDANCE_PERMISSION):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -65,7 +76,7 @@ def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         datetime.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year too big for a C long
         return today.year, today.month
     if not 1900 <= year <= 2999:
         return today.year, today.month
@@ -155,7 +166,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe  # HEAD too: calendar apps and link checkers ask it first
 def event_ics(request, slug):
     event = selectors.event_detail(slug=slug, viewer=request.user)
     content = ical.event_ics(event, language=translation.get_language())
@@ -233,7 +244,7 @@ def feed_regenerate(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def feed(request, token):
     user = selectors.feed_owner(token=token)
     if not is_member(user):
@@ -264,7 +275,12 @@ def attendance_import(request, slug):
         else:
             messages.success(
                 request,
-                _("Attendance imported: %(count)d participants marked present.") % {"count": count},
+                ngettext(
+                    "Attendance imported: %(count)d participant marked present.",
+                    "Attendance imported: %(count)d participants marked present.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("events:attendance_import", slug=event.slug)
     return render(

@@ -161,6 +161,7 @@ class DocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "text_extracted_at",
         "text_error",
         "download_count",
+        "announced_at",
     ]
     fieldsets = [
         (None, {"fields": ["kind", "title_en", "title_ru", "slug", "language", "published_on"]}),
@@ -187,6 +188,7 @@ class DocumentAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "text_extracted_at",
                     "text_error",
                     "download_count",
+                    "announced_at",
                 ],
             },
         ),

@@ -13,6 +13,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Now
 
 from library.counts import counts_forget
 from library.enums import Access, DocumentKind
@@ -361,6 +362,11 @@ def load(*, documents: int = WITH_FILES, stdout=None) -> dict[str, int]:
         # One statement each fills the vectors of every new row.
         Document.objects.filter(pk__gt=before_documents).update(
             search_vector=document_search_vector()
+        )
+        # Demo documents stand for a library partners already know: editing one later must not
+        # announce it as new.
+        Document.objects.filter(pk__gt=before_documents, access=Access.PUBLIC).update(
+            announced_at=Now()
         )
         Article.objects.filter(pk__gt=before_articles).update(search_vector=article_search_vector())
         transaction.on_commit(counts_forget)

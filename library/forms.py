@@ -1,5 +1,8 @@
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from library.enums import ARTICLE_KIND, ARTICLE_KIND_LABEL, DocumentKind
@@ -78,7 +81,50 @@ def _countries_field() -> forms.MultipleChoiceField:
     )
 
 
-class DocumentAdminForm(forms.ModelForm):
+class StoredFileLink:
+    """What the admin's file widget shows for a stored file: its name, linked to `url`."""
+
+    def __init__(self, *, name: str, url: str) -> None:
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredFileWidget(AdminFileWidget):
+    """The admin's file input for library files. Their storage has no URLs (a file is served
+    only by a library view that checks who asks), so the form names the view to link to."""
+
+    link_url = ""
+
+    def is_initial(self, value) -> bool:
+        # The base class asks the storage for .url, which library storage refuses.
+        return isinstance(value, FieldFile) and bool(value)
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return StoredFileLink(name=value.name.rsplit("/", 1)[-1], url=self.link_url)
+        return None
+
+
+class StoredFileLinksMixin:
+    """Gives each file field's widget the address of the view serving the stored file."""
+
+    file_views: dict[str, tuple[str, str]] = {}  # field -> (URL name, instance attribute)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for field, (url_name, attribute) in self.file_views.items():
+            widget = self.fields[field].widget
+            if isinstance(widget, StoredFileWidget):
+                # Read now, before validation copies a new (unsaved) issue number onto the
+                # instance: the link must reach the file where it is served today.
+                widget.link_url = reverse(url_name, args=[getattr(self.instance, attribute)])
+
+
+class DocumentAdminForm(StoredFileLinksMixin, forms.ModelForm):
     """The secretariat's form; files are checked by content here so errors show on the field,
     and saved by library.services.document_save."""
 
@@ -109,6 +155,9 @@ class DocumentAdminForm(forms.ModelForm):
             "file",
             "external_url",
         ]
+        widgets = {"file": StoredFileWidget}
+
+    file_views = {"file": ("library:document_download", "pk")}
 
     clean_file = _validated("file", pdf_inspect)
 
@@ -133,7 +182,7 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
 
-class IssueAdminForm(forms.ModelForm):
+class IssueAdminForm(StoredFileLinksMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = [
@@ -146,6 +195,12 @@ class IssueAdminForm(forms.ModelForm):
             "cover",
             "pdf",
         ]
+        widgets = {"cover": StoredFileWidget, "pdf": StoredFileWidget}
+
+    file_views = {
+        "cover": ("library:issue_cover", "number"),
+        "pdf": ("library:issue_pdf", "number"),
+    }
 
     clean_pdf = _validated("pdf", pdf_inspect)
     clean_cover = _validated("cover", image_inspect)

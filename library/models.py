@@ -48,6 +48,7 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(title_en="") | ~models.Q(title_ru=""),
                 name="library_issue_has_title",
+                violation_error_message=_("Give the issue a title in English or in Russian."),
             ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="library_issue_number_positive"
@@ -123,6 +124,7 @@ class Article(models.Model):
                 | models.Q(page_end__isnull=True)
                 | models.Q(page_end__gte=models.F("page_start")),
                 name="library_article_pages_ordered",
+                violation_error_message=_("The last page cannot come before the first page."),
             ),
             models.CheckConstraint(
                 condition=models.Q(countries__contained_by=Country.values),
@@ -217,6 +219,11 @@ class Document(models.Model):
     )
     search_vector = SearchVectorField(null=True, editable=False)
     download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
+    # Set once, the first time the document is public: partners hear of a document once, however
+    # often it is saved or its access switched back and forth.
+    announced_at = models.DateTimeField(
+        _("announced to partners"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -233,10 +240,12 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(title_en="") | ~models.Q(title_ru=""),
                 name="library_document_has_title",
+                violation_error_message=_("Give the document a title in English or in Russian."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(file="") | ~models.Q(external_url=""),
                 name="library_document_file_or_link",
+                violation_error_message=_("Upload the document's PDF or give a link to it."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=DocumentKind.values), name="library_document_kind_known"

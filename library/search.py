@@ -48,6 +48,8 @@ QUERY_CONFIGS = ("russian", "english", "simple")
 # ts_headline marks matches with these; the text is escaped afterwards and they become <mark>.
 MARK_START, MARK_STOP = "\x02", "\x03"
 MARKED = re.compile(f"{MARK_START}(.*?){MARK_STOP}", re.DOTALL)
+# Between two fragments of a snippet; ts_headline's own is a typist's " ... ".
+FRAGMENT_DELIMITER = " … "
 
 
 def _config_by_language(field_name: str = "language") -> Case:
@@ -222,13 +224,18 @@ def _page_entries(rows: list, query: SearchQuery | None) -> list:
         .prefetch_related("topics")
     )
     if query is not None:
-        snippet_options = {"max_words": 40, "min_words": 15, "max_fragments": 2}
+        snippet_options = {
+            "max_words": 40,
+            "min_words": 15,
+            "max_fragments": 2,
+            "fragment_delimiter": FRAGMENT_DELIMITER,
+        }
         documents = documents.annotate(
             title_marked=_headline(_localized_expression("title"), query, highlight_all=True),
             snippet_marked=_headline(
                 Concat(
                     _localized_expression("abstract"),
-                    Value(" … "),
+                    Value(FRAGMENT_DELIMITER),
                     Left("text", SNIPPET_BODY_CHARS),
                     output_field=CharField(),
                 ),

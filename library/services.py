@@ -105,7 +105,7 @@ def _save(instance, *, keep: set[str]) -> None:
     instance.save(update_fields=fields)
 
 
-DATABASE_MAINTAINED = {"download_count", "search_vector", "created_at"}
+DATABASE_MAINTAINED = {"download_count", "search_vector", "created_at", "announced_at"}
 # Written by the extraction task; an edit that keeps the file must not blank them.
 TEXT_FIELDS = {"text", "text_extracted_at", "text_error"}
 
@@ -114,6 +114,42 @@ def _stored_name(model, pk: int | None, field: str) -> str:
     if pk is None:
         return ""
     return model.objects.filter(pk=pk).values_list(field, flat=True).first() or ""
+
+
+def _document_announce(document: Document) -> None:
+    """Tell subscribed partners of the document the first time it is public, in the caller's
+    transaction. The conditional UPDATE marks it once: a later save, or a concurrent one that
+    waited for the row lock, finds it marked and tells no one."""
+    now = timezone.now()
+    marked = Document.objects.filter(
+        pk=document.pk, access=Access.PUBLIC, announced_at__isnull=True
+    ).update(announced_at=now)
+    if not marked:
+        return
+    document.announced_at = now
+    webhooks_notify(
+        topic=WebhookTopic.DOCUMENT_PUBLISHED,
+        data={
+            "id": document.pk,
+            "kind": document.kind,
+            "title_en": document.title_en,
+            "title_ru": document.title_ru,
+            "language": document.language,
+            "url": settings.SITE_URL + document.get_absolute_url(),
+        },
+    )
+
+
+def _issue_announce(issue: Issue) -> None:
+    webhooks_notify(
+        topic=WebhookTopic.ISSUE_PUBLISHED,
+        data={
+            "number": issue.number,
+            "title_en": issue.title_en,
+            "title_ru": issue.title_ru,
+            "url": settings.SITE_URL + reverse("library:issue", args=[issue.number]),
+        },
+    )
 
 
 def document_save(
@@ -125,7 +161,9 @@ def document_save(
     unencrypted PDF within the size limit), stored under a generated name, and the old file is
     deleted after commit; the download URL, built on the document's id, stays the same. The text
     is read from the new file by a Celery task queued after commit. The search vector is
-    refreshed here, so it always matches the saved titles and abstracts."""
+    refreshed here, so it always matches the saved titles and abstracts. The first save that
+    leaves the document public writes a document.published delivery for each subscribed partner
+    (sent after commit); no later save does."""
     with transaction.atomic():
         old_name = _stored_name(Document, document.pk, "file")
         if file is not None:
@@ -146,6 +184,8 @@ def document_save(
         file_changed = file is not None or clear_file
         _save(document, keep=DATABASE_MAINTAINED | (set() if file_changed else TEXT_FIELDS))
         Document.objects.filter(pk=document.pk).update(search_vector=document_search_vector())
+        if document.access == Access.PUBLIC:
+            _document_announce(document)
         _counts_changed()
         _delete_after_commit(old_name, document.file.name or "")
         if file is not None:
@@ -168,18 +208,6 @@ def document_create(
         document.topics.set(topics)
         document.author_members.set(author_members)
         document.author_experts.set(author_experts)
-        if document.access == Access.PUBLIC:
-            webhooks_notify(
-                topic=WebhookTopic.DOCUMENT_PUBLISHED,
-                data={
-                    "id": document.pk,
-                    "kind": document.kind,
-                    "title_en": document.title_en,
-                    "title_ru": document.title_ru,
-                    "language": document.language,
-                    "url": settings.SITE_URL + reverse("library:document", args=[document.pk]),
-                },
-            )
     return document
 
 
@@ -277,8 +305,11 @@ def issue_save(
     clear_cover: bool = False,
 ) -> Issue:
     """Create or update a magazine issue; a new PDF or cover is checked by its content and stored
-    under a generated name, the old one deleted after commit (the issue's URLs stay the same)."""
+    under a generated name, the old one deleted after commit (the issue's URLs stay the same).
+    An issue is public once it exists: creating one writes an issue.published delivery for each
+    subscribed partner (sent after commit); an update does not."""
     with transaction.atomic():
+        adding = issue._state.adding
         old_pdf = _stored_name(Issue, issue.pk, "pdf")
         old_cover = _stored_name(Issue, issue.pk, "cover")
         if pdf is not None:
@@ -295,6 +326,8 @@ def issue_save(
             issue.cover = ""
         issue.full_clean()
         _save(issue, keep=DATABASE_MAINTAINED)
+        if adding:
+            _issue_announce(issue)
         _counts_changed()
         _delete_after_commit(old_pdf, issue.pdf.name or "")
         _delete_after_commit(old_cover, issue.cover.name or "")
@@ -314,20 +347,9 @@ def issue_delete(*, issue: Issue, by: User | None = None) -> None:
 
 
 def issue_create(*, pdf: File | None = None, cover: File | None = None, **fields) -> Issue:
-    """A new magazine issue; partners subscribed to issue.published are told after commit."""
+    """A new magazine issue; see issue_save for the files and the partners' notice."""
     _check_fields(fields, ISSUE_FIELDS)
-    with transaction.atomic():
-        issue = issue_save(issue=Issue(**fields), pdf=pdf, cover=cover)
-        webhooks_notify(
-            topic=WebhookTopic.ISSUE_PUBLISHED,
-            data={
-                "number": issue.number,
-                "title_en": issue.title_en,
-                "title_ru": issue.title_ru,
-                "url": settings.SITE_URL + reverse("library:issue", args=[issue.number]),
-            },
-        )
-    return issue
+    return issue_save(issue=Issue(**fields), pdf=pdf, cover=cover)
 
 
 def article_save(*, article: Article) -> Article:

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from members import services
 from members.enums import MembershipStatus
 from members.models import MembershipDecision, Profile, User
+from members.selectors import email_confirmed as email_confirmed_exists
 from mirpal.admin_audit import AuditedAdminMixin
 
 
@@ -84,7 +85,15 @@ def suspend(modeladmin, request, queryset):
 
 @admin.register(Profile)
 class ProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "country", "organisation", "organisation_type", "status", "applied_at"]
+    list_display = [
+        "user",
+        "country",
+        "organisation",
+        "organisation_type",
+        "status",
+        "email_confirmed",
+        "applied_at",
+    ]
     list_filter = ["status", "country", "organisation_type", "mail_language"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation"]
     list_select_related = ["user"]
@@ -97,6 +106,13 @@ class ProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm("members.decide_membership")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(email_confirmed=email_confirmed_exists())
+
+    @admin.display(description=_("Email confirmed"), boolean=True, ordering="email_confirmed")
+    def email_confirmed(self, obj):
+        return obj.email_confirmed
 
 
 @admin.register(MembershipDecision)

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import MembershipStatus, OrganisationType
@@ -8,6 +9,14 @@ from members.models import Profile
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
+
+CHOOSE = ("", _("— choose —"))
+
+
+def page_language() -> str:
+    """The language the form is being filled in: the likeliest wish for mail."""
+    language = get_language()
+    return language if language in ("ru", "en") else "ru"
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -23,11 +32,19 @@ class ProfileFieldsMixin(forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    # An empty first option: a browser would otherwise submit the first country and type for
+    # anyone who skips the field.
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=[CHOOSE, *Country.choices],
+        error_messages={"required": _("Choose your country.")},
+    )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
     organisation_type = forms.ChoiceField(
-        label=_("Type of organisation"), choices=OrganisationType.choices
+        label=_("Type of organisation"),
+        choices=[CHOOSE, *OrganisationType.choices],
+        error_messages={"required": _("Choose the type of your organisation.")},
     )
     position = forms.CharField(label=_("Position"), max_length=200)
     languages = forms.MultipleChoiceField(
@@ -37,7 +54,9 @@ class ProfileFieldsMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     mail_language = forms.ChoiceField(
-        label=_("Language for mail"), choices=[("ru", _("Russian")), ("en", _("English"))]
+        label=_("Language for mail"),
+        choices=[("ru", _("Russian")), ("en", _("English"))],
+        initial=page_language,
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
     interests = forms.ModelMultipleChoiceField(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from members.enums import MembershipStatus
 from members.models import Profile
@@ -52,12 +53,33 @@ def directory_profile(*, pk: int) -> Profile:
     )
 
 
+def email_confirmed() -> Exists:
+    """Whether the profile's person has confirmed the address they sign in with; allauth lets
+    nobody sign in before that, approved or not."""
+    return Exists(
+        EmailAddress.objects.filter(
+            user_id=OuterRef("user_id"), email__iexact=OuterRef("user__email"), verified=True
+        )
+    )
+
+
 def applications_pending() -> QuerySet[Profile]:
     return (
         Profile.objects.filter(status=MembershipStatus.PENDING)
         .select_related("user")
         .prefetch_related("interests")
+        .annotate(email_confirmed=email_confirmed())
         .order_by("applied_at", "pk")
+    )
+
+
+def profiles_email_unconfirmed(*, profile_ids) -> list[Profile]:
+    return list(
+        Profile.objects.filter(pk__in=list(profile_ids))
+        .annotate(email_confirmed=email_confirmed())
+        .filter(email_confirmed=False)
+        .select_related("user")
+        .order_by("sort_name", "pk")
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import selectors, services
+from members.enums import MembershipStatus
 from members.forms import DecisionForm, DirectoryFilterForm, ProfileForm
 from members.models import Profile
 from members.permissions import is_member, member_required, secretariat_required
@@ -136,5 +137,21 @@ def applications_decide(request):
             request,
             _("Not changed, because their membership no longer allows it: %(names)s")
             % {"names": ", ".join(str(profile) for profile in skipped)},
+        )
+    approved = [d.profile_id for d in decided if d.to_status == MembershipStatus.APPROVED]
+    # Approval does not confirm an address: only its owner can, so allauth keeps them out until
+    # they do. The secretariat is told, rather than left to wonder why a member cannot sign in.
+    unconfirmed = selectors.profiles_email_unconfirmed(profile_ids=approved) if approved else []
+    if unconfirmed:
+        messages.warning(
+            request,
+            ngettext(
+                "Email address not confirmed yet: %(names)s. They will be able to sign in after "
+                "confirming it; when they try to sign in, they receive a new confirmation link.",
+                "Email addresses not confirmed yet: %(names)s. They will be able to sign in after "
+                "confirming them; when they try to sign in, they receive a new confirmation link.",
+                len(unconfirmed),
+            )
+            % {"names": ", ".join(str(profile) for profile in unconfirmed)},
         )
     return redirect("members:applications")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mirpal.bilingual import localized
 from mirpal.countries import Country
+from mirpal.mailruns import MailRun
 
 
 class Topic(models.Model):
@@ -136,6 +137,9 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), db_default=Now())
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # The token of the advisory lock that the claiming task's database session holds: the claim
+    # lives exactly as long as that session (mirpal.outbox).
+    claimed_by = models.BigIntegerField(_("sending session"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -414,10 +418,10 @@ class AuditEntry(models.Model):
         return f"{self.actor_email or '—'} {self.action} {self.object_repr}"
 
 
-class Message(models.Model):
-    """A message the secretariat sent to members: its text in both languages, the audience and
-    how many mails went out. The token names the form that sent it, so a form submitted twice
-    records one message."""
+class Message(MailRun):
+    """A message the secretariat sent to members: its text in both languages, the audience, whom
+    it goes to and how many of their mails a worker has written (mirpal.mailruns). The token names
+    the form that sent it, so a form submitted twice records one message."""
 
     token = models.UUIDField(_("token"), unique=True, editable=False)
     subject_en = models.CharField(_("subject in English"), max_length=200)

@@ -1,24 +1,40 @@
 """The transactional outbox: every mail the platform sends goes through here.
 
 A service writes its domain change and its outbox rows in one transaction (`outbox_enqueue`); after
-commit a Celery task sends the rows in batches over one SMTP connection (`outbox_send_batch`). Rows
-are claimed under `SELECT … FOR UPDATE SKIP LOCKED`, so two workers never send the same row, and
-each row is marked sent right after the SMTP server accepts it: a worker killed mid-batch can resend
-at most the one message it was handing to SMTP. `outbox_sweep` (scheduled every minute) queues rows
-that no task took, because the broker was down or a task was lost.
+commit the rows are marked queued and handed to Celery in batches (`outbox_dispatch`), and a task
+sends each batch over one SMTP connection (`outbox_send_batch`). The marking comes before the
+hand-over, never after: a task that started while the rows were still being marked would find them
+locked, skip them, and leave them to the sweep.
+
+A task claims its rows under `SELECT … FOR UPDATE SKIP LOCKED`, so two workers never send the same
+row, and marks each one sent right after the SMTP server accepts it: a worker killed mid-batch can
+resend at most the one message it was handing to SMTP. The claim lives as long as the task's
+database session: the task holds a session-level advisory lock named by a random token and writes
+that token on the rows it claims. When a worker dies, PostgreSQL ends its session and drops the
+lock, and its rows are free at once; the lease (OUTBOX_CLAIM_LEASE_SECONDS) only backs this up for
+a session that outlives its worker. (So the database connection must stay with the worker: direct
+or session pooling, not transaction pooling.)
+
+`outbox_sweep` (scheduled every minute) queues rows that no task took, because the broker was down
+or a task was lost, and rows whose claim died. A worker that starts runs one at once, which also
+takes back every pending row: it cannot tell a task lost with a dead worker from one waiting in
+the queue, and a second task for a row costs only a query.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
 from mirpal.models import OutboxMessage, OutboxStatus
@@ -89,49 +105,88 @@ def outbox_enqueue(mails: list[Mail]) -> list[int]:
 
 
 def outbox_dispatch(*, message_ids: list[int]) -> int:
-    """Hand these rows to Celery in batches; returns how many batches the broker took.
+    """Mark these rows queued and hand them to Celery in batches; returns how many batches the
+    broker took.
 
-    A broker that does not answer is logged and left alone: the rows stay pending and the sweep
-    queues them when the broker is back. The caller's action has already committed either way.
+    A broker that does not answer is logged and left alone: the rows it did not take stay pending
+    and unmarked, and the sweep queues them when the broker is back. The caller's action has
+    already committed either way.
     """
     from mirpal.celery import app
     from mirpal.tasks import outbox_send_batch_task
 
+    if not message_ids:
+        return 0
     size = settings.OUTBOX_BATCH_SIZE
+    # Committed before any task exists, so no task can meet these rows locked by the marking.
+    OutboxMessage.objects.filter(id__in=message_ids, status=OutboxStatus.PENDING).update(
+        queued_at=timezone.now()
+    )
     queued = 0
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
             for start in range(0, len(message_ids), size):
-                batch = message_ids[start : start + size]
                 outbox_send_batch_task.apply_async(
-                    kwargs={"message_ids": batch}, connection=connection, retry=False
-                )
-                OutboxMessage.objects.filter(id__in=batch, status=OutboxStatus.PENDING).update(
-                    queued_at=timezone.now()
+                    kwargs={"message_ids": message_ids[start : start + size]},
+                    connection=broker,
+                    retry=False,
                 )
                 queued += 1
     except Exception:  # the broker's errors vary by transport; all mean "not queued"
-        logger.warning(
-            "broker unavailable; %d outbox rows left for the sweep",
-            len(message_ids) - queued * size,
+        left = message_ids[queued * size :]
+        OutboxMessage.objects.filter(id__in=left, status=OutboxStatus.PENDING).update(
+            queued_at=None
         )
+        logger.warning("broker unavailable; %d outbox rows left for the sweep", len(left))
     return queued
 
 
-def _claim(message_ids: list[int]) -> list[OutboxMessage]:
+@contextmanager
+def _claim_token() -> Iterator[int]:
+    """A token whose advisory lock this database session holds until the block ends."""
+    token = secrets.randbits(62)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [token])
+    try:
+        yield token
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [token])
+        except DatabaseError:  # the session is gone, and its lock with it
+            logger.warning("outbox claim %s: the database session ended before its release", token)
+
+
+def _claim_abandoned(now) -> Q:
+    """Rows in sending whose claiming session has ended, or (should a session outlive its
+    worker) whose lease has run out.
+
+    Trying the token's lock is how a session asks whether another holds it; what it takes is a
+    transaction-level lock, released at this statement's or transaction's end. Evaluated per row
+    as the row is read, it also sees a claim committed after this statement began.
+    """
+    claimer_gone = Func(
+        F("claimed_by"), function="pg_try_advisory_xact_lock", output_field=BooleanField()
+    )
+    return Q(status=OutboxStatus.SENDING) & (
+        Q(claimed_at__lt=now - _claim_lease()) | Q(claimer_gone)
+    )
+
+
+def _claim(message_ids: list[int], *, token: int) -> list[OutboxMessage]:
     now = timezone.now()
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(id__in=message_ids, next_attempt_at__lte=now)
-            .filter(
-                Q(status=OutboxStatus.PENDING)
-                | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - _claim_lease())
-            )
+            .filter(Q(status=OutboxStatus.PENDING) | _claim_abandoned(now))
             .order_by("id")
         )
         OutboxMessage.objects.filter(id__in=[row.id for row in rows]).update(
-            status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=token,
+            attempts=F("attempts") + 1,
         )
     return rows
 
@@ -190,40 +245,58 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     """Send the rows among these ids that are due and not yet taken, over one SMTP connection.
 
     Rows already sent, failed, or claimed by a live worker are skipped, so a re-run is harmless.
-    A temporary SMTP error puts the row back with an exponential back-off; a permanent one (5xx)
-    or too many attempts marks it failed with the error kept for the secretariat.
+    A temporary error puts the row back with an exponential back-off: a 4xx reply, a connection
+    dropped or refused. A dropped connection is opened again for the rest of the batch; if that is
+    refused, every row not yet sent goes back the same way and the task ends normally. A permanent
+    error (5xx) or too many attempts marks the row failed, with the error kept for the secretariat.
     """
-    rows = _skip_lapsed_members(_claim(message_ids))
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    if not rows:
-        return counts
-    connection = get_connection()
+    with _claim_token() as token:
+        rows = _skip_lapsed_members(_claim(message_ids, token=token))
+        if rows:
+            _send(rows, counts)
+    return counts
+
+
+def _send(rows: list[OutboxMessage], counts: dict[str, int]) -> None:
+    backend = get_connection()
     try:
-        connection.open()
-    except (OSError, smtplib.SMTPException) as error:
-        for row in rows:
-            _record_failure(row, error, permanent=False)
-            counts["retry"] += 1
-        return counts
-    try:
-        for row in rows:
+        for index, row in enumerate(rows):
             try:
-                _as_email(row, connection).send()
-            except (OSError, smtplib.SMTPException) as error:
+                backend.open()  # nothing to do while the connection stands
+            except OSError as error:  # smtplib's errors are OSErrors too
+                for unsent in rows[index:]:
+                    _record_failure(unsent, error, permanent=False)
+                counts["retry"] += len(rows) - index
+                return
+            try:
+                _as_email(row, backend).send()
+            except OSError as error:
                 permanent = _is_permanent(error)
                 _record_failure(row, error, permanent=permanent)
                 counts["failed" if permanent else "retry"] += 1
-                if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
-                    connection.close()
-                    connection.open()
+                if _connection_lost(backend):
+                    _close_quietly(backend)
                 continue
             OutboxMessage.objects.filter(id=row.id).update(
                 status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
             )
             counts["sent"] += 1
     finally:
-        connection.close()
-    return counts
+        _close_quietly(backend)
+
+
+def _connection_lost(backend) -> bool:
+    """An SMTP connection that smtplib closed under the backend: a drop, a timeout, a 421. A
+    reply refusing one message leaves it open."""
+    smtp = getattr(backend, "connection", None)
+    return isinstance(smtp, smtplib.SMTP) and smtp.sock is None
+
+
+def _close_quietly(backend) -> None:
+    # Saying QUIT to a server that is gone fails; the backend forgets the connection either way.
+    with suppress(OSError):
+        backend.close()
 
 
 def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) -> None:
@@ -236,19 +309,23 @@ def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool) ->
         next_attempt_at=timezone.now() + _backoff(attempts),
         queued_at=None,
         claimed_at=None,
+        claimed_by=None,
     )
 
 
-def outbox_sweep() -> int:
-    """Queue every row that is due and that no live task holds; returns how many it queued."""
+def outbox_sweep(*, all_pending: bool = False) -> int:
+    """Queue every due row that no live task holds; returns how many it queued.
+
+    Pending rows handed over less than the grace period ago are left to the task that has them,
+    unless `all_pending` (a worker starting after a crash may have lost those tasks).
+    """
     now = timezone.now()
+    pending = Q(status=OutboxStatus.PENDING)
+    if not all_pending:
+        pending &= Q(queued_at__isnull=True) | Q(queued_at__lt=now - _queue_grace())
     due = (
         OutboxMessage.objects.filter(next_attempt_at__lte=now)
-        .filter(
-            Q(status=OutboxStatus.PENDING, queued_at__isnull=True)
-            | Q(status=OutboxStatus.PENDING, queued_at__lt=now - _queue_grace())
-            | Q(status=OutboxStatus.SENDING, claimed_at__lt=now - _claim_lease())
-        )
+        .filter(pending | _claim_abandoned(now))
         .order_by("id")
         .values_list("id", flat=True)
     )

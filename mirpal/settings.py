@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "mirpal.middleware.MalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mirpal.middleware.ViewerTimezoneMiddleware",
+    "mirpal.middleware.AdminInputErrorMiddleware",
     "mirpal.api.cors.PartnerCorsMiddleware",
 ]
 
@@ -155,6 +157,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))),
     },
     "webhooks-sweep": {"task": "mirpal.webhooks_sweep", "schedule": timedelta(minutes=5)},
+    # Invitations and messages whose writing no worker is moving (mirpal.mailruns).
+    "invitation-runs-sweep": {
+        "task": "events.invitation_runs_sweep",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))),
+    },
+    "message-runs-sweep": {
+        "task": "panel.message_runs_sweep",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))),
+    },
     "sessions-clear": {"task": "mirpal.sessions_clear", "schedule": crontab(hour=3, minute=17)},
     "events-mail-due": {
         "task": "events.event_mail_due",
@@ -231,7 +242,7 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
     EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "mirpal.mail_files.EmailBackend"
     EMAIL_FILE_PATH = MAIL_DIR
 OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
@@ -239,6 +250,11 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # than the grace period without being claimed was lost in the broker. The sweep takes both back.
 OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300"))
 OUTBOX_QUEUE_GRACE_SECONDS = int(os.environ.get("OUTBOX_QUEUE_GRACE_SECONDS", "120"))
+# Mail to many members is written by a worker in chunks of this size, each chunk one transaction;
+# a run neither queued nor advanced for the lease is queued again by the sweep (mirpal.mailruns).
+MAIL_RUN_CHUNK_SIZE = int(os.environ.get("MAIL_RUN_CHUNK_SIZE", "200"))
+MAIL_RUN_LEASE_SECONDS = int(os.environ.get("MAIL_RUN_LEASE_SECONDS", "60"))
+MAIL_RUN_TASK_SECONDS = int(os.environ.get("MAIL_RUN_TASK_SECONDS", "60"))
 
 # --- Languages and time.
 LANGUAGE_CODE = "en"
@@ -248,6 +264,8 @@ LANGUAGE_COOKIE_NAME = "mirpal_language"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates in English pages read day-first on a 24-hour clock (mirpal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mirpal.formats"]
 TIMEZONE_COOKIE_NAME = "mirpal_tz"
 
 # --- Static and uploaded files.
@@ -331,6 +349,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "mirpal.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Proxies in front of gunicorn that add X-Forwarded-For; 0 trusts only the socket address.
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),

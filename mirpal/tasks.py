@@ -1,7 +1,13 @@
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
+from django import db
 from django.core import management
 
 from mirpal import outbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="mirpal.outbox_send_batch", acks_late=True, reject_on_worker_lost=True)
@@ -14,6 +20,19 @@ def outbox_send_batch_task(*, message_ids: list[int]) -> dict[str, int]:
 def outbox_sweep_task() -> int:
     """Queue outbox rows that no task took (broker down, task lost, worker killed)."""
     return outbox.outbox_sweep()
+
+
+@worker_ready.connect
+def outbox_sweep_on_worker_start(**kwargs) -> None:
+    """A worker that comes up, often in place of one that died, takes back at once what a dead
+    worker held or lost, instead of leaving it to the next beat. It runs before the worker calls
+    itself ready."""
+    try:
+        outbox.outbox_sweep(all_pending=True)
+    except Exception:  # a database not up yet: the beat's sweep does it later
+        logger.exception("the outbox sweep at worker start failed")
+    finally:
+        db.connections.close_all()  # pool processes forked later must not share this session
 
 
 @shared_task(name="mirpal.sessions_clear")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from events import ical
 from events.enums import EventStatus
@@ -33,7 +33,7 @@ def _language(request) -> str:
     return lang if lang in LANGUAGES else translation.get_language()
 
 
-@require_GET
+@require_safe  # HEAD too: calendar apps ask it before they subscribe
 def events_ics(request):
     """?country=KZ&topic=<slug>&lang=ru; published and cancelled events of the last 30 days on."""
     country, topic = request.GET.get("country", ""), request.GET.get("topic", "")

@@ -571,4 +571,7 @@ def documents_published(*, period: Period) -> list[Document]:
 
 
 def messages_sent():
-    return Message.objects.select_related("sent_by").order_by("-sent_at", "-pk")
+    # Whom each message goes to can be tens of thousands of ids; the pages show only the count.
+    return (
+        Message.objects.select_related("sent_by").defer("recipient_ids").order_by("-sent_at", "-pk")
+    )

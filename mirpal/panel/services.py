@@ -1,27 +1,29 @@
 """Messages from the secretariat to members: news, calls for papers.
 
 A message goes through the outbox like every other mail: one row per member under the key
-f"news:{message.pk}:{user.pk}", written in the transaction that records the message, rendered in
-the member's mail language, for members who have not turned news off, with the one-click
-unsubscribe headers, and not sent to anyone whose membership ends before it leaves.
+f"news:{message.pk}:{user.pk}", written by a worker after the transaction that records the message
+and whom it goes to (mirpal.mailruns), rendered in the member's mail language, for members who
+have not turned news off, with the one-click unsubscribe headers, and not sent to anyone whose
+membership ends before it leaves.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, replace
+from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from events.mailings import Audience, AudienceKind, audience_members
-from members.enums import OrganisationType
+from events.mailings import Audience, audience_members
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
-from mirpal.countries import Country
 from mirpal.mail import mail_render
-from mirpal.models import AuditAction, MailKind, Message, Topic
+from mirpal.mailruns import MailCounts, mail_counts, run_dispatch, run_write
+from mirpal.models import AuditAction, MailKind, Message
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import unsubscribe_headers, unsubscribe_url, users_wanting
 
@@ -56,23 +58,6 @@ def message_mail(*, message: Message, user: User, language: str | None = None) -
     return replace(mail, members_only=True)
 
 
-def audience_describe(audience: dict) -> str:
-    """The audience a message went to, in words: "Members from one country: Kazakhstan"."""
-    kind = audience.get("kind", "")
-    label = str(AudienceKind(kind).label) if kind in AudienceKind.values else kind
-    detail = ""
-    if kind == AudienceKind.COUNTRY:
-        detail = str(Country(audience["country"]).label)
-    elif kind == AudienceKind.ORGANISATION_TYPE:
-        detail = str(OrganisationType(audience["organisation_type"]).label)
-    elif kind == AudienceKind.TOPIC:
-        topic = Topic.objects.filter(pk=audience.get("topic_id")).first()
-        detail = topic.name if topic else ""
-    elif kind == AudienceKind.USERS:
-        detail = str(len(audience.get("user_ids", [])))
-    return f"{label}: {detail}" if detail else label
-
-
 def message_recipient_ids(*, audience: Audience) -> set[int]:
     """Approved members of the audience who accept news from the secretariat."""
     return users_wanting(kind=MailKind.NEWS, user_ids=audience_members(audience))
@@ -89,29 +74,57 @@ def message_send(
     audience: Audience,
     by: User | None,
 ) -> Message:
-    """Record the message and queue one mail per member of the audience, in one transaction.
+    """Record the message and whom it goes to; a worker writes their mails (mirpal.mailruns).
 
-    Idempotent: the token comes from the form, so the same form sent twice returns the message
-    already recorded and queues nothing new (the outbox keys are unique too). The mails leave
-    after the commit. The audit log notes who sent it and to how many.
+    One transaction and a constant number of queries whatever the audience's size: the members
+    are fixed now, and the writing (one outbox row per member, in their mail language) is queued
+    after the commit. Idempotent: the token comes from the form, so the same form sent twice, even
+    at the same moment, returns the message already recorded and queues nothing new (the outbox
+    keys are unique too). The audit log notes who sent it and to how many.
     """
     existing = Message.objects.filter(token=token).first()
     if existing is not None:
         return existing
-    message = Message.objects.create(
-        token=token,
-        subject_en=subject_en.strip(),
-        subject_ru=subject_ru.strip(),
-        body_en=body_en.strip(),
-        body_ru=body_ru.strip(),
-        audience=asdict(audience),
-        sent_by=by,
-    )
-    recipients = User.objects.filter(
-        pk__in=sorted(message_recipient_ids(audience=audience))
-    ).select_related("profile")
-    written = outbox_enqueue([message_mail(message=message, user=user) for user in recipients])
-    message.recipients_count = len(written)
-    message.save(update_fields=["recipients_count"])
-    audit_record(actor=by, action=AuditAction.SEND, obj=message, after=audit_snapshot(message))
+    recipient_ids = sorted(message_recipient_ids(audience=audience))
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                token=token,
+                subject_en=subject_en.strip(),
+                subject_ru=subject_ru.strip(),
+                body_en=body_en.strip(),
+                body_ru=body_ru.strip(),
+                audience=asdict(audience),
+                sent_by=by,
+                recipient_ids=recipient_ids,
+                recipients_count=len(recipient_ids),
+                queued_at=timezone.now(),
+            )
+    except IntegrityError:
+        return Message.objects.get(token=token)
+    snapshot = audit_snapshot(message)
+    del snapshot["recipient_ids"]
+    audit_record(actor=by, action=AuditAction.SEND, obj=message, after=snapshot)
+    transaction.on_commit(partial(message_dispatch, message_id=message.pk))
     return message
+
+
+def message_dispatch(*, message_id: int) -> bool:
+    from mirpal.panel.tasks import message_write_task
+
+    return run_dispatch(runs=Message.objects, task=message_write_task, run_id=message_id)
+
+
+def message_write(*, message_id: int) -> bool:
+    """Write the message's mails chunk by chunk for a while; True if some remain, for the task to
+    queue it again. A re-run resumes where the last one committed and mails nobody twice."""
+
+    def write(message: Message, user_ids: list[int]) -> None:
+        recipients = User.objects.filter(pk__in=user_ids).select_related("profile").order_by("pk")
+        outbox_enqueue([message_mail(message=message, user=user) for user in recipients])
+
+    return run_write(runs=Message.objects, run_id=message_id, write=write)
+
+
+def message_mail_counts(*, message: Message) -> MailCounts:
+    return mail_counts(kind=KIND_NEWS, key_prefix=f"news:{message.pk}:")

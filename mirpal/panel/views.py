@@ -10,14 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from events.mailings import audience_describe
 from mirpal.models import Message
 from mirpal.panel import access, exports, selectors
 from mirpal.panel.access import any_panel_page, panel_required, permission
 from mirpal.panel.forms import ExportForm, MessageForm, default_dates, period_form
 from mirpal.panel.report import donor_report, donor_report_xlsx
 from mirpal.panel.services import (
-    audience_describe,
     message_mail,
+    message_mail_counts,
     message_recipient_ids,
     message_send,
 )
@@ -146,7 +147,9 @@ def messages_list(request):
 @panel_required(permission(access.MESSAGES))
 @require_http_methods(["GET", "POST"])
 def message_new(request):
-    """Write, preview in both languages, then send; nothing is recorded before sending."""
+    """Write, preview in both languages, then send; nothing is recorded before sending, and
+    sending only records the message: a worker writes the mails (the message's page shows how
+    far it has got)."""
     context = {"access": access.panel_access(request.user)}
     if request.method == "GET":
         form = MessageForm(initial={"token": uuid.uuid4()})
@@ -186,6 +189,7 @@ def message_detail(request, pk: int):
         {
             "message": message,
             "audience": audience_describe(message.audience),
+            "mails": message_mail_counts(message=message),
             "access": access.panel_access(request.user),
         },
     )

@@ -201,3 +201,21 @@ def test_experts_list_only_listed_experts(client):
         "topics",
         "url",
     ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/topics/?lang=AAA", "/api/v1/events/0/?lang=AAA", "/api/v1/issues/?lang=de"]
+)
+def test_unknown_lang_is_a_clear_400(client, url):
+    response = client.get(url)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"lang": ["Choose one of: en, ru."]},
+    )
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc"])
+def test_page_outside_the_list_is_a_404_not_an_error(client, page):
+    IssueFactory()
+    response = client.get(f"/api/v1/issues/?lang=en&page={page}")
+    assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})

@@ -54,6 +54,12 @@ def test_key_is_stored_hashed_and_revocable(client):
 def test_unknown_key_and_inactive_partner_are_refused(client):
     assert client.get("/api/v1/events/", **key_header("mpk_forged")).status_code == 401
     assert client.get("/api/v1/events/", HTTP_AUTHORIZATION="Api-Key").status_code == 401
+    # A header the server cannot read as UTF-8 is refused like any unknown key, not a 500.
+    response = client.get("/api/v1/events/", HTTP_AUTHORIZATION="Api-Key abc\x84")
+    assert (response.status_code, response.json()) == (
+        401,
+        {"detail": "This API key is not valid."},
+    )
     key, raw = partner_key()
     Partner.objects.filter(pk=key.partner_id).update(is_active=False)
     assert api_key_lookup(raw) is None

@@ -210,3 +210,50 @@ def test_sign_up_verify_approve_and_find_colleagues(
     expect(cards).to_have_count(2)
     expect(cards.filter(has_text="Нодира Осмонова")).to_have_count(1)
     shot(applicant, "7-directory")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "heading", "home_heading"),
+    [
+        ("en", "Page not found", "MIRPAL: peer-assisted learning on migration and remittances"),
+        (
+            "ru",
+            "Страница не найдена",
+            "MIRPAL: взаимное обучение в сфере миграции и денежных переводов",
+        ),
+    ],
+)
+def test_unknown_address_shows_the_site_404_page(
+    language, heading, home_heading, browser, live_server, screenshots
+):
+    page = new_page(browser, language=language)
+    page.goto(f"{live_server.url}/")
+    switch_language(page, language)
+    response = page.goto(f"{live_server.url}/no-such-page/")
+    assert response.status == 404
+    check_page(page, language=language, heading=heading)
+    shoot(page, screenshots, f"{language}-404")
+    page.locator("main a.button").click()
+    check_page(page, language=language, heading=home_heading)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_in_russian_on_a_phone(browser, live_server, screenshots):
+    for country in ("KG", "KG", "TJ"):
+        ProfileFactory(country=country)
+    ProfileFactory(country="XX")
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    check_page(
+        page,
+        language="ru",
+        heading="MIRPAL: взаимное обучение в сфере миграции и денежных переводов",
+    )
+    expect(page.locator(".figures p")).to_have_text(["4 участника", "2 страны"])
+    assert page.evaluate(OVERFLOW) == 0
+    page.screenshot(path=screenshots / "ru-home-phone.png", full_page=True)

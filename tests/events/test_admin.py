@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -86,7 +87,7 @@ def test_admin_form_refuses_capacity_below_confirmed():
         for field, value in EventAdminForm(instance=event).initial.items()
         if value is not None
     }
-    data.update(capacity=2, topics=[], speakers=[], countries="KZ", languages="ru")
+    data.update(capacity=2, topics=[], speakers=[], countries=["KZ"], languages=["ru"])
     form = EventAdminForm(data=data, instance=event)
     assert form.is_valid() is False
     assert form.errors["capacity"] == ["The capacity cannot be 2: 3 members are already confirmed."]
@@ -101,13 +102,13 @@ def _add_form_data(**overrides) -> dict:
         "slug": "",
         "description_en": "",
         "description_ru": "",
-        "countries": "KZ,KG",
+        "countries": ["KZ", "KG"],
         "starts_at_0": "2031-02-03",
         "starts_at_1": "10:00:00",
         "ends_at_0": "2031-02-03",
         "ends_at_1": "12:00:00",
         "time_zone": "Asia/Almaty",
-        "languages": "ru,en",
+        "languages": ["ru", "en"],
         "platform": "zoom",
         "join_url": "https://zoom.example/j/1",
         "passcode": "",
@@ -141,8 +142,9 @@ def test_adding_an_event_in_the_admin_makes_a_dated_draft(admin_client, secretar
         secretariat,
         40,
     )
-    # The admin reads times in the secretariat's own zone (Moscow in the fixture).
-    assert event.starts_at == datetime.datetime(2031, 2, 3, 7, tzinfo=datetime.UTC)
+    # The admin reads times on the event's own clock (Asia/Almaty, UTC+5), not the secretariat
+    # member's (Moscow in the fixture).
+    assert event.starts_at == datetime.datetime(2031, 2, 3, 5, tzinfo=datetime.UTC)
 
 
 @pytest.mark.parametrize(
@@ -201,3 +203,192 @@ def test_event_change_page_shows_registrations_and_wait_list(admin_client):
     assert "Zarina Placed" in html
     assert "Oleg Waiting" in html
     assert html.index("Zarina Placed") < html.index("Oleg Waiting")
+
+
+def _utc(*parts) -> datetime.datetime:
+    return datetime.datetime(*parts, tzinfo=datetime.UTC)
+
+
+def test_admin_form_takes_several_countries_and_languages_and_the_event_clock(admin_client):
+    """Bishkek is UTC+6; the secretariat member posting the form is in Moscow (UTC+3)."""
+    response = admin_client.post(
+        reverse("admin:events_event_add"),
+        _add_form_data(
+            countries=["KG", "KZ", "TJ"],
+            languages=["ru", "en", "ky"],
+            time_zone="Asia/Bishkek",
+            registration_closes_at_0="2031-02-02",
+            registration_closes_at_1="18:30:00",
+        ),
+    )
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert (event.countries, event.languages, event.time_zone) == (
+        ["KG", "KZ", "TJ"],
+        ["ru", "en", "ky"],
+        "Asia/Bishkek",
+    )
+    assert (event.starts_at, event.ends_at, event.registration_closes_at) == (
+        _utc(2031, 2, 3, 4),
+        _utc(2031, 2, 3, 6),
+        _utc(2031, 2, 2, 12, 30),
+    )
+
+
+def test_admin_form_refuses_a_country_or_language_not_on_the_lists(admin_client):
+    response = admin_client.post(
+        reverse("admin:events_event_add"),
+        _add_form_data(countries=["KG", "FR"], languages=["ru, en"]),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert (errors["countries"], errors["languages"]) == (
+        ["Select a valid choice. FR is not one of the available choices."],
+        ["Select a valid choice. ru, en is not one of the available choices."],
+    )
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "kyrgyzstan", "kyrgyz", "other"),
+    [
+        ("en", "Kyrgyz Republic", "Kyrgyz", "International / other"),
+        ("ru", "Кыргызская Республика", "Кыргызский", "Международные организации / другие страны"),
+    ],
+)
+def test_admin_form_offers_countries_and_languages_by_name(
+    admin_client, language, kyrgyzstan, kyrgyz, other
+):
+    page = admin_client.get(
+        reverse("admin:events_event_add"), headers={"accept-language": language}
+    )
+    form = page.context["adminform"].form
+    assert [str(label) for _code, label in form.fields["countries"].choices][3::6] == [
+        kyrgyzstan,
+        other,
+    ]
+    html = page.content.decode()
+    assert html.count('type="checkbox" name="countries"') == 10
+    assert html.count('type="checkbox" name="languages"') == 16
+    assert re.search(r'value="KG"[^>]*>\s*' + kyrgyzstan + "</label>", html)
+    assert re.search(r'value="ky"[^>]*>\s*' + kyrgyz + "</label>", html)
+
+
+def test_change_form_shows_and_keeps_the_times_on_the_event_clock(admin_client):
+    event = EventFactory(
+        kind="video_conference",
+        time_zone="Asia/Bishkek",
+        starts_at=_utc(2031, 2, 3, 4),
+        ends_at=_utc(2031, 2, 3, 6),
+        sequence=1,
+    )
+    url = reverse("admin:events_event_change", args=[event.pk])
+    html = admin_client.get(url).content.decode()
+    shown = re.findall(r'name="(starts_at|ends_at)_([01])" value="([^"]+)"', html)
+    assert shown == [
+        ("starts_at", "0", "2031-02-03"),
+        ("starts_at", "1", "10:00:00"),
+        ("ends_at", "0", "2031-02-03"),
+        ("ends_at", "1", "12:00:00"),
+    ]
+    unchanged = _add_form_data(
+        slug=event.slug,
+        title_en=event.title_en,
+        title_ru=event.title_ru,
+        description_en=event.description_en,
+        description_ru=event.description_ru,
+        time_zone="Asia/Bishkek",
+        join_url=event.join_url,
+        passcode=event.passcode,
+        capacity="",
+    )
+    assert admin_client.post(url, unchanged).status_code == 302
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.starts_at, stored.sequence) == (_utc(2031, 2, 3, 4), 1)
+
+
+def test_changing_only_the_zone_keeps_the_clock_time_and_moves_the_instant(admin_client):
+    event = EventFactory(
+        kind="video_conference",
+        time_zone="Asia/Bishkek",
+        starts_at=_utc(2031, 2, 3, 4),
+        ends_at=_utc(2031, 2, 3, 6),
+        sequence=1,
+    )
+    data = _add_form_data(slug=event.slug, time_zone="Asia/Tashkent")
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.time_zone, stored.starts_at, stored.ends_at, stored.sequence) == (
+        "Asia/Tashkent",
+        _utc(2031, 2, 3, 5),
+        _utc(2031, 2, 3, 7),
+        2,
+    )
+
+
+def test_agenda_sessions_are_entered_on_the_event_clock_too(admin_client):
+    data = _add_form_data(time_zone="Asia/Bishkek")
+    data.update(
+        {
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-0-title_en": "Opening",
+            "sessions-0-title_ru": "Открытие",
+            "sessions-0-starts_at_0": "2031-02-03",
+            "sessions-0-starts_at_1": "10:00:00",
+            "sessions-0-ends_at_0": "2031-02-03",
+            "sessions-0-ends_at_1": "10:30:00",
+        }
+    )
+    response = admin_client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 302
+    session = Event.objects.get().sessions.get()
+    assert (session.starts_at, session.ends_at) == (_utc(2031, 2, 3, 4), _utc(2031, 2, 3, 4, 30))
+    change = admin_client.get(reverse("admin:events_event_change", args=[session.event_id]))
+    assert 'name="sessions-0-starts_at_1" value="10:00:00"' in change.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        (
+            "en",
+            "Enter every time on this page on the event's own clock, in its time zone below; "
+            "each visitor then sees it converted to their own time.",
+        ),
+        (
+            "ru",
+            "Даты и время на этой странице указывайте по часам мероприятия, в его часовом "
+            "поясе (поле ниже); каждый посетитель увидит их в пересчёте на своё время.",
+        ),
+    ],
+)
+def test_admin_form_says_times_are_on_the_event_clock(admin_client, language, note):
+    html = admin_client.get(
+        reverse("admin:events_event_add"), headers={"accept-language": language}
+    ).content.decode()
+    assert html.count(note) == 1
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "language", "message"),
+    [
+        (1, "en", "The capacity cannot be 0: 1 member is already confirmed."),
+        (2, "en", "The capacity cannot be 0: 2 members are already confirmed."),
+        (1, "ru", "Число мест не может быть 0: участие уже подтверждено для 1 человека."),
+        (2, "ru", "Число мест не может быть 0: участие уже подтверждено для 2 человек."),
+    ],
+)
+def test_capacity_below_the_confirmed_places_is_explained_with_the_right_number(
+    admin_client, confirmed, language, message
+):
+    event = EventFactory(title_en="Data week", kind="video_conference", capacity=5)
+    for _ in range(confirmed):
+        RegistrationFactory(event=event)
+    response = admin_client.post(
+        reverse("admin:events_event_change", args=[event.pk]),
+        _add_form_data(slug=event.slug, capacity="0"),
+        headers={"accept-language": language},
+    )
+    assert response.context["adminform"].form.errors["capacity"] == [message]
+    assert Event.objects.get(pk=event.pk).capacity == 5

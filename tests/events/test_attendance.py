@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -83,8 +84,42 @@ def test_upload_page_lists_errors_and_then_imports(past_event, secretariat):
     assert Attendance.objects.count() == 0
     good = SimpleUploadedFile("report.csv", b"Email\nok@example.org\n", "text/csv")
     response = client.post(url, {"file": good}, follow=True)
-    assert "Attendance imported: 1 participants marked present." in response.content.decode()
+    assert "Attendance imported: 1 participant marked present." in response.content.decode()
     assert Attendance.objects.count() == 1
+
+
+def test_durations_no_meeting_lasts_are_row_errors_and_save_nothing(past_event, secretariat):
+    person("ok@example.org")
+    person("rejoined@example.org")
+    client = Client()
+    client.force_login(secretariat)
+    report = (
+        "Email,Duration (Minutes)\n"
+        "ok@example.org,99999999999999999999\n"
+        "ok@example.org,inf\n"
+        "ok@example.org,1e400\n"
+        "rejoined@example.org,6000\n"
+        "rejoined@example.org,6000\n"
+        "ok@example.org,-99999999999999999999\n"
+    )
+    response = client.post(
+        reverse("events:attendance_import", args=[past_event.slug]),
+        {"file": SimpleUploadedFile("report.csv", report.encode(), "text/csv")},
+    )
+    assert response.status_code == 200
+    errors = re.findall(r"<li>(Line \d+:[^<]*)</li>", response.content.decode())
+    week = (
+        "minutes would make this participant present for more than a week: "
+        "check the duration column."
+    )
+    assert errors == [
+        f"Line 2: “99999999999999999999” {week}",
+        "Line 3: “inf” is not a number of minutes.",
+        "Line 4: “1e400” is not a number of minutes.",
+        f"Line 6: “6000” {week}",
+        "Line 7: “-99999999999999999999” is not a number of minutes.",
+    ]
+    assert Attendance.objects.count() == 0
 
 
 def test_figures_by_country_and_organisation_type(past_event):

@@ -139,3 +139,15 @@ def test_personal_feed_carries_the_link_only_for_a_confirmed_place(people, soon)
     assert PASSCODE in confirmed_feed.replace("\r\n ", "")
     assert "zoom.example" not in waiting_feed.replace("\r\n ", "")
     assert PASSCODE not in waiting_feed.replace("\r\n ", "")
+
+
+@pytest.mark.parametrize("status", ["suspended", "rejected"])
+def test_a_registrant_no_longer_a_member_sees_neither_link_nor_passcode(soon, status):
+    registrant = ProfileFactory(status="approved").user
+    RegistrationFactory(event=soon, user=registrant)
+    registrant.profile.status = status
+    registrant.profile.save()
+    html = client_of(registrant).get(soon.get_absolute_url()).content.decode()
+    assert "zoom.example" not in html
+    assert PASSCODE not in html
+    assert "The join link appears here" not in html

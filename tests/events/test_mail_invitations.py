@@ -12,7 +12,8 @@ from django.utils import timezone
 from events import mailings, services
 from events.enums import RegistrationStatus
 from events.mailings import Audience, AudienceKind
-from events.models import Event, Invitation, Registration
+from events.models import Event, Invitation, InvitationRun, Registration
+from events.tasks import invitation_run_write_task
 from members.models import Expert
 from mirpal.models import MailPreference, OutboxMessage, Topic
 from mirpal.outbox import outbox_send_pending
@@ -25,7 +26,11 @@ ALL = Audience(kind=AudienceKind.ALL)
 
 
 def invite(event, audience=ALL, by=None):
-    return mailings.event_invite(event=event, audience=audience, by=by)
+    """The secretariat's decision, then the task that writes it, as the worker runs it."""
+    result = mailings.event_invite(event=event, audience=audience, by=by)
+    if result.run is not None:
+        invitation_run_write_task(run_id=result.run.pk)
+    return result
 
 
 def ics_of(message) -> str:
@@ -69,13 +74,15 @@ def test_each_member_gets_the_invitation_in_their_language_and_time_zone(smtp_si
     assert "I'll attend:" in SmtpSink.text(english)
 
 
-def test_the_invitation_carries_the_public_ics_links_and_unsubscribe_headers(smtp_sink, member):
+def test_the_invitation_carries_the_ics_links_and_unsubscribe_headers(smtp_sink, member):
     event = EventFactory()
     invite(event)
     outbox_send_pending()
     [message] = smtp_sink.to(member.email)
     calendar = ics_of(message)
-    assert "METHOD:PUBLISH" in calendar
+    # A request to this member (tests/events/test_ical.py reads it field by field).
+    assert "METHOD:REQUEST" in calendar
+    assert f"mailto:{member.email}" in calendar.replace("\r\n ", "")
     assert f"UID:event-{event.pk}@" in calendar
     assert event.join_url not in calendar
     assert event.join_url not in SmtpSink.text(message)
@@ -155,6 +162,7 @@ def test_publish_and_invite_is_one_transaction(member):
     assert draft.status == "draft"
     assert Invitation.objects.count() == 0
     result = mailings.event_publish_and_invite(event=draft, audience=ALL, by=None)
+    invitation_run_write_task(run_id=result.run.pk)
     draft.refresh_from_db()
     assert (draft.status, result.invited, OutboxMessage.objects.count()) == ("published", 1, 1)
 
@@ -246,11 +254,26 @@ def test_a_suspended_member_cannot_answer(client, member):
     assert Registration.objects.count() == 0
 
 
-def test_the_confirmation_page_speaks_russian(client, member):
-    event = EventFactory()
-    going, _ = links_of(event, member)
-    response = client.get(going, HTTP_ACCEPT_LANGUAGE="ru")
-    assert "Ничего не будет записано" in response.content.decode()
+def test_the_answer_pages_speak_the_members_mail_language_not_the_browsers(client):
+    russian = ProfileFactory(mail_language="ru").user
+    english = ProfileFactory(mail_language="en").user
+    event = EventFactory(title_en="Return migration", title_ru="Возвратная миграция")
+    going, _ = links_of(event, russian)
+    page = client.get(going, HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "ru"
+    html = page.content.decode()
+    assert '<html lang="ru"' in html
+    assert "Ничего не будет записано, пока вы не нажмёте кнопку." in html
+    assert "<h1>Возвратная миграция</h1>" in html
+    done = client.post(going, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Спасибо, ваше участие подтверждено." in done
+
+    _, not_going = links_of(event, english)
+    page = client.get(not_going, HTTP_ACCEPT_LANGUAGE="ru")
+    assert page["Content-Language"] == "en"
+    assert "Nothing is recorded until you press the button." in page.content.decode()
+    done = client.post(not_going, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Thank you for letting us know that you cannot attend." in done
 
 
 def test_message_id_is_a_valid_header(member):
@@ -293,6 +316,7 @@ def test_the_admin_action_publishes_and_invites_a_country(client, secretariat):
         },
     )
     assert done.status_code == 302
+    invitation_run_write_task(run_id=InvitationRun.objects.get(event=draft).pk)
     draft.refresh_from_db()
     assert draft.status == "published"
     # The secretariat's own profile is in Russia: only the member from Kazakhstan is invited.

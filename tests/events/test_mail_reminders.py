@@ -3,14 +3,17 @@
 import datetime
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from events import mailings, services
-from events.models import Invitation, Registration
 from mirpal.models import MailPreference, OutboxMessage
 from mirpal.outbox import outbox_send_pending
+from tests.events.admin_forms import change_event
+from tests.events.mailbox import html_of, ics_of, invite_everyone
 from tests.factories.events import EventFactory, RegistrationFactory
-from tests.factories.members import ProfileFactory
+from tests.factories.members import ProfileFactory, UserFactory
 from tests.smtp import SmtpSink
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +35,24 @@ def test_the_day_before_reminder_goes_even_if_the_scheduler_missed_its_moment(sm
     assert mailings.reminders_send_due(now=now) == 1
     assert mailings.reminders_send_due(now=now) == 0  # the next beat run: nothing new
     assert mailings.reminders_send_due(now=now + 10 * HOUR) == 0
-    assert keys() == [f"event:{event.pk}:reminder-24h:{registration.user_id}:v1"]
+    assert keys() == [f"event:{event.pk}:reminder-24h:{registration.user_id}"]
     outbox_send_pending()
     [message] = smtp_sink.messages
     assert message["To"] == registration.user.email
-    assert event.join_url in SmtpSink.text(message)
-    assert event.passcode in SmtpSink.text(message)
+    text = SmtpSink.text(message)
+    # A day before, the mail points to the event page: the link is not out yet.
+    assert event.join_url not in text
+    assert event.passcode not in text
+    assert event.join_url not in html_of(message)
+    assert f"Event page: http://127.0.0.1:8000{event.get_absolute_url()}" in text
+    assert (
+        "The join link and passcode will appear on the event page 60 minutes before the start."
+        in text
+    )
     assert str(message["List-Unsubscribe"]).strip().startswith("<http")
 
 
-def test_the_hour_before_reminder_then_nothing_after_the_start():
+def test_the_hour_before_reminder_carries_the_link_then_nothing_after_the_start(smtp_sink):
     now = timezone.now()
     event = EventFactory(
         starts_at=now + 50 * 60 * datetime.timedelta(seconds=1), ends_at=now + 3 * HOUR
@@ -49,8 +60,13 @@ def test_the_hour_before_reminder_then_nothing_after_the_start():
     registration = RegistrationFactory(event=event)
     # Both moments have passed: only the nearer (1 h) reminder goes, not two at once.
     assert mailings.reminders_send_due(now=now) == 1
-    assert keys() == [f"event:{event.pk}:reminder-1h:{registration.user_id}:v1"]
+    assert keys() == [f"event:{event.pk}:reminder-1h:{registration.user_id}"]
     assert mailings.reminders_send_due(now=now) == 0
+    outbox_send_pending()
+    [message] = smtp_sink.to(registration.user.email)
+    assert f"Join link: {event.join_url}" in SmtpSink.text(message)
+    assert f"Passcode: {event.passcode}" in SmtpSink.text(message)
+    assert event.join_url in html_of(message)
     OutboxMessage.objects.all().delete()
     assert mailings.reminders_send_due(now=now + HOUR) == 0  # started: too late for anything
     assert keys() == []
@@ -67,7 +83,7 @@ def test_no_reminder_before_its_moment_and_none_for_those_who_opted_out():
     suspended.user.profile.save()
     assert mailings.reminders_send_due(now=now) == 0
     assert mailings.reminders_send_due(now=now + 7 * HOUR) == 1
-    assert keys() == [f"event:{event.pk}:reminder-24h:{wants.user_id}:v1"]
+    assert keys() == [f"event:{event.pk}:reminder-24h:{wants.user_id}"]
 
 
 def test_reminder_offsets_come_from_settings(settings):
@@ -76,29 +92,7 @@ def test_reminder_offsets_come_from_settings(settings):
     event = EventFactory(starts_at=now + 40 * HOUR, ends_at=now + 41 * HOUR)
     registration = RegistrationFactory(event=event)
     assert mailings.reminders_send_due(now=now) == 1
-    assert keys() == [f"event:{event.pk}:reminder-48h:{registration.user_id}:v1"]
-
-
-def test_a_nudge_goes_once_to_invitees_who_have_not_answered(settings, smtp_sink):
-    settings.EVENTS_NUDGE_DAYS_BEFORE_CLOSE = 3
-    now = timezone.now()
-    event = EventFactory(
-        starts_at=now + datetime.timedelta(days=5),
-        ends_at=now + datetime.timedelta(days=5, hours=2),
-        registration_closes_at=now + datetime.timedelta(days=2),
-    )
-    silent, answered, registered = (ProfileFactory().user for _ in range(3))
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
-    Invitation.objects.filter(user=answered).update(answer="not_going", answered_at=now)
-    Registration.objects.create(event=event, user=registered, status="confirmed")
-    OutboxMessage.objects.all().delete()
-
-    assert mailings.nudges_send_due(now=now - datetime.timedelta(days=2)) == 0  # too early
-    assert mailings.nudges_send_due(now=now) == 1
-    assert mailings.nudges_send_due(now=now) == 0
-    assert keys() == [f"event:{event.pk}:nudge:{silent.pk}:v1"]
-    outbox_send_pending()
-    assert "/events/answer/" in SmtpSink.text(smtp_sink.to(silent.email)[0])
+    assert keys() == [f"event:{event.pk}:reminder-48h:{registration.user_id}"]
 
 
 def test_a_change_of_time_mails_the_registrants_once_with_the_new_sequence(smtp_sink):
@@ -122,9 +116,14 @@ def test_a_change_of_time_mails_the_registrants_once_with_the_new_sequence(smtp_
     outbox_send_pending()
     confirmed_mail = smtp_sink.to(confirmed.user.email)
     assert len(confirmed_mail) == 2
-    assert "https://zoom.example/j/NEW" in SmtpSink.text(confirmed_mail[1])
+    # Days before the event even the confirmed get the event page, not the new link.
+    assert "https://zoom.example/j/NEW" not in SmtpSink.text(confirmed_mail[1])
+    assert "https://zoom.example/j/NEW" not in html_of(confirmed_mail[1])
     assert "https://zoom.example/j/NEW" not in SmtpSink.text(smtp_sink.to(waiting.user.email)[1])
-    assert "SEQUENCE:3" in confirmed_mail[1].get_payload()[1].get_content()
+    assert "The connection details of an event you registered for have changed." in SmtpSink.text(
+        confirmed_mail[1]
+    )
+    assert ics_of(confirmed_mail[1]).vevent["SEQUENCE"] == 3
 
 
 def test_cancelling_mails_a_cancelling_ics_to_registrants_and_invitees(smtp_sink):
@@ -132,7 +131,7 @@ def test_cancelling_mails_a_cancelling_ics_to_registrants_and_invitees(smtp_sink
     invited = ProfileFactory().user
     declined_invitee = ProfileFactory().user
     confirmed = RegistrationFactory(event=event)
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
+    invite_everyone(event)
     mailings.rsvp_answer(
         token=mailings.rsvp_token(event=event, user_id=declined_invitee.pk, answer="not_going")
     )
@@ -145,10 +144,9 @@ def test_cancelling_mails_a_cancelling_ics_to_registrants_and_invitees(smtp_sink
     outbox_send_pending()
     [message] = smtp_sink.to(invited.email)
     assert SmtpSink.subject(message).startswith("[MIRPAL] Cancelled:")
-    calendar = next(iter(message.iter_attachments())).get_content()
-    calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
-    assert "METHOD:CANCEL" in calendar
-    assert "STATUS:CANCELLED" in calendar
+    calendar = ics_of(message)
+    assert str(calendar.lib["METHOD"]) == "CANCEL"
+    assert str(calendar.vevent["STATUS"]) == "CANCELLED"
     assert "The speaker is ill." in SmtpSink.text(message)
 
 
@@ -157,3 +155,90 @@ def test_cancelling_a_draft_mails_nobody():
     RegistrationFactory(event=event)
     services.event_cancel(event=event, by=None, reason="")
     assert keys() == []
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def soon_event(minutes: int = 50):
+    """An event starting within the join-link lead, on a whole minute as the admin form has it."""
+    start = (timezone.now() + datetime.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    return EventFactory(starts_at=start, ends_at=start + 2 * HOUR)
+
+
+def test_a_change_within_the_hour_carries_the_new_link_to_the_confirmed_only(
+    smtp_sink, secretariat
+):
+    event = soon_event()
+    confirmed = RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status="waiting")
+    change_event(signed_in(secretariat), event, join_url="https://zoom.example/j/NEW")
+    outbox_send_pending()
+    [to_confirmed] = smtp_sink.to(confirmed.user.email)
+    [to_waiting] = smtp_sink.to(waiting.user.email)
+    assert "Join link: https://zoom.example/j/NEW" in SmtpSink.text(to_confirmed)
+    assert "zoom.example" not in SmtpSink.text(to_waiting)
+    assert "zoom.example" not in html_of(to_waiting)
+
+
+def test_a_change_after_the_reminder_goes_out_as_the_update_notice_alone(smtp_sink, secretariat):
+    event = soon_event()
+    registration = RegistrationFactory(event=event)
+    assert mailings.reminders_send_due() == 1
+    change_event(signed_in(secretariat), event, join_url="https://zoom.example/j/NEW")
+    assert mailings.reminders_send_due() == 0
+    later = event.starts_at + datetime.timedelta(minutes=10)
+    change_event(signed_in(secretariat), event, starts_at=later, ends_at=later + HOUR)
+    assert mailings.reminders_send_due() == 0
+    outbox_send_pending()
+    subjects = [SmtpSink.subject(message) for message in smtp_sink.to(registration.user.email)]
+    assert subjects == [
+        f"[MIRPAL] Starting soon: {event.title_en}",
+        f"[MIRPAL] Changed: {event.title_en}",
+        f"[MIRPAL] Changed: {event.title_en}",
+    ]
+    assert keys() == sorted(
+        [
+            f"event:{event.pk}:reminder-1h:{registration.user_id}",
+            f"event:{event.pk}:update:{registration.user_id}:v2",
+            f"event:{event.pk}:update:{registration.user_id}:v3",
+        ]
+    )
+
+
+def test_a_change_reaches_every_invitee_who_holds_the_ics_and_has_not_declined(
+    smtp_sink, secretariat, client
+):
+    event = EventFactory(sequence=1, title_en="Return migration")
+    silent, declined, going = (ProfileFactory().user for _ in range(3))
+    bounced = ProfileFactory(user=UserFactory(email="gone@bounce.example")).user
+    invite_everyone(event)
+    for user, answer in ((declined, "not_going"), (going, "going")):
+        token = mailings.rsvp_token(event=event, user_id=user.pk, answer=answer)
+        assert client.post(reverse("events:rsvp", args=[token])).status_code == 200
+    outbox_send_pending()  # the invitation to the bounced address fails for good
+    smtp_sink.clear()
+
+    later = event.starts_at + 2 * HOUR
+    change_event(signed_in(secretariat), event, starts_at=later, ends_at=later + HOUR)
+    # The secretariat was invited too (an approved member in the audience "all").
+    assert sorted(
+        OutboxMessage.objects.filter(kind="event_update").values_list("idempotency_key", flat=True)
+    ) == sorted(f"event:{event.pk}:update:{user.pk}:v2" for user in (silent, going, secretariat))
+    outbox_send_pending()
+    [to_silent] = smtp_sink.to(silent.email)
+    text = SmtpSink.text(to_silent)
+    assert "The time of an event you were invited to has changed." in text
+    assert text.count("/events/answer/") == 2
+    calendar = ics_of(to_silent)
+    assert (str(calendar.lib["METHOD"]), calendar.vevent["SEQUENCE"]) == ("REQUEST", 2)
+    assert calendar.vevent.decoded("DTSTART") == later
+    assert calendar.vevent["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    [to_going] = smtp_sink.to(going.email)
+    assert "The time of an event you registered for has changed." in SmtpSink.text(to_going)
+    assert "/events/answer/" not in SmtpSink.text(to_going)
+    assert smtp_sink.to(declined.email) == []
+    assert smtp_sink.to(bounced.email) == []

@@ -1,13 +1,21 @@
 """The secretariat's page of an event's mail: counts, permanent failures, sending again."""
 
+import datetime
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from events import mailings
+from events.mail_resend import event_mail_resend
+from events.services import EventError
 from mirpal.models import OutboxMessage
 from mirpal.outbox import outbox_send_pending
-from tests.factories.events import EventFactory
+from tests.events.mailbox import invite_everyone
+from tests.factories.events import EventFactory, RegistrationFactory
 from tests.factories.members import ProfileFactory, UserFactory
+from tests.smtp import SmtpSink
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +29,8 @@ def test_counts_and_permanent_failures_by_kind(smtp_sink):
     other = EventFactory()
     ProfileFactory()
     ProfileFactory(user=UserFactory(email="gone@bounce.example"))
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
-    mailings.event_invite(event=other, audience=mailings.Audience(kind="all"), by=None)
+    invite_everyone(event)
+    invite_everyone(other)
     OutboxMessage.objects.filter(idempotency_key__startswith=f"event:{other.pk}:").delete()
     pending = mailings.event_mail_status(event=event)
     assert (row(pending, "event_invitation").pending, pending.invited) == (2, 2)
@@ -39,14 +47,12 @@ def test_counts_and_permanent_failures_by_kind(smtp_sink):
 
 def test_resending_to_one_member_makes_a_new_row_with_its_own_message_id(smtp_sink, member):
     event = EventFactory()
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
+    invite_everyone(event)
     outbox_send_pending()
-    first = mailings.event_mail_resend(
+    first = event_mail_resend(
         event=event, email=member.email.upper(), kind="event_invitation", by=None
     )
-    second = mailings.event_mail_resend(
-        event=event, email=member.email, kind="event_invitation", by=None
-    )
+    second = event_mail_resend(event=event, email=member.email, kind="event_invitation", by=None)
     keys = list(
         OutboxMessage.objects.filter(pk__in=[first, second])
         .order_by("pk")
@@ -58,13 +64,13 @@ def test_resending_to_one_member_makes_a_new_row_with_its_own_message_id(smtp_si
     messages = smtp_sink.to(member.email)
     assert len(messages) == 3
     assert len({message["Message-ID"] for message in messages}) == 3
-    with pytest.raises(mailings.EventError):
-        mailings.event_mail_resend(event=event, email=member.email, kind="event_reminder", by=None)
+    with pytest.raises(EventError):
+        event_mail_resend(event=event, email=member.email, kind="event_reminder", by=None)
 
 
 def test_the_page_shows_counts_and_resends(client, secretariat, member, smtp_sink):
     event = EventFactory()
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
+    invite_everyone(event)
     client.force_login(secretariat)
     url = reverse("events:mail_status", args=[event.slug])
     page = client.get(url).content.decode()
@@ -90,10 +96,92 @@ def test_the_page_takes_the_same_queries_for_1_or_30_members(
     event = EventFactory()
     for _ in range(members):
         ProfileFactory(user=UserFactory(email=f"x{_}-{members}@bounce.example"))
-    mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
+    invite_everyone(event)
     OutboxMessage.objects.update(status="failed", last_error="550 No such mailbox")
     client.force_login(secretariat)
     url = reverse("events:mail_status", args=[event.slug])
     client.get(url)
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def starting_in(minutes: int):
+    start = (timezone.now() + datetime.timedelta(minutes=minutes)).replace(microsecond=0)
+    return EventFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+
+
+def resend(client, event, email, kind):
+    return client.post(
+        reverse("events:mail_resend", args=[event.slug]), {"email": email, "kind": kind}
+    )
+
+
+def test_a_reminder_is_not_resent_to_someone_who_has_cancelled(client, secretariat, smtp_sink):
+    event = starting_in(30)
+    member = RegistrationFactory(event=event).user
+    assert mailings.reminders_send_due() == 1
+    outbox_send_pending()
+    [reminder] = smtp_sink.to(member.email)
+    assert event.join_url in SmtpSink.text(reminder)
+    member_client = Client()
+    member_client.force_login(member)
+    member_client.post(reverse("events:cancel_registration", args=[event.slug]))
+
+    client.force_login(secretariat)
+    refused = resend(client, event, member.email, "event_reminder")
+    assert refused.status_code == 400
+    assert (
+        f"{member.email} is no longer registered for this event: no reminder was sent."
+        in refused.content.decode()
+    )
+    assert OutboxMessage.objects.filter(idempotency_key__contains=":resend-").count() == 0
+    outbox_send_pending()
+    assert [SmtpSink.subject(message).split(":")[0] for message in smtp_sink.to(member.email)] == [
+        "[MIRPAL] Starting soon",
+        "[MIRPAL] Registration cancelled",
+    ]
+
+
+def test_a_resent_reminder_is_written_for_today_not_copied(client, secretariat, smtp_sink):
+    event = starting_in(30)
+    member = RegistrationFactory(event=event).user
+    # The day-before reminder, as the beat run queued it 23 hours before the start.
+    day_before = event.starts_at - datetime.timedelta(hours=23)
+    assert mailings.reminders_send_due(now=day_before) == 1
+    outbox_send_pending()
+    [stored] = smtp_sink.to(member.email)
+    assert event.join_url not in SmtpSink.text(stored)
+
+    client.force_login(secretariat)
+    assert resend(client, event, member.email, "event_reminder").status_code == 302
+    outbox_send_pending()
+    [_stored, resent] = smtp_sink.to(member.email)
+    assert f"Join link: {event.join_url}" in SmtpSink.text(resent)
+    assert f"Passcode: {event.passcode}" in SmtpSink.text(resent)
+    assert list(
+        OutboxMessage.objects.filter(idempotency_key__contains=":resend-").values_list(
+            "idempotency_key", flat=True
+        )
+    ) == [f"event:{event.pk}:reminder-24h:{member.pk}:resend-1"]
+
+
+def test_the_latest_registration_mail_is_resent_as_the_place_stands(client, secretariat, smtp_sink):
+    event = EventFactory(title_en="Diaspora bonds")
+    member = ProfileFactory().user
+    member_client = Client()
+    member_client.force_login(member)
+    member_client.post(reverse("events:register", args=[event.slug]))
+    client.force_login(secretariat)
+    assert resend(client, event, member.email, "event_registration").status_code == 302
+    outbox_send_pending()
+    assert [SmtpSink.subject(message).split(",")[0] for message in smtp_sink.to(member.email)] == [
+        "[MIRPAL] You are registered: Diaspora bonds",
+        "[MIRPAL] You are registered: Diaspora bonds",
+    ]
+    member_client.post(reverse("events:cancel_registration", args=[event.slug]))
+    # The latest registration mail is now the cancellation: that is what goes again.
+    assert resend(client, event, member.email, "event_registration").status_code == 302
+    outbox_send_pending()
+    assert SmtpSink.subject(smtp_sink.to(member.email)[-1]) == (
+        "[MIRPAL] Registration cancelled: Diaspora bonds"
+    )

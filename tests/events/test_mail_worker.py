@@ -8,7 +8,7 @@ from django.db import transaction
 
 from events import mailings
 from events.mailings import Audience
-from events.models import Invitation
+from events.models import Invitation, InvitationRun
 from mirpal.models import OutboxMessage
 from tests.events.mail_members import members_bulk
 from tests.factories.events import EventFactory
@@ -20,6 +20,7 @@ FAST_RECOVERY = {
     "OUTBOX_CLAIM_LEASE_SECONDS": "5",
     "OUTBOX_QUEUE_GRACE_SECONDS": "3",
     "OUTBOX_SWEEP_SECONDS": "2",
+    "MAIL_RUN_LEASE_SECONDS": "5",
 }
 
 
@@ -102,10 +103,13 @@ def test_publishing_with_the_broker_down_succeeds_and_the_sweep_sends_later(smtp
     settings.CELERY_BROKER_URL = broker
     event.refresh_from_db()
     assert event.status == "published"
-    assert OutboxMessage.objects.filter(status="pending", queued_at__isnull=True).count() == 50
+    # The decision is recorded; no task took it, so no invitation is written yet.
+    run = InvitationRun.objects.get(event=event)
+    assert (run.total, run.written, run.queued_at) == (50, 0, None)
+    assert OutboxMessage.objects.count() == 0
     assert smtp_sink.messages == []
 
-    # The broker is back; nobody presses anything: the worker's beat sweeps the rows.
+    # The broker is back; nobody presses anything: the worker's beat sweeps the run, then the rows.
     with Worker(smtp_port=smtp_sink.port, concurrency=2, beat=True, env=FAST_RECOVERY):
         assert wait_until(lambda: len(smtp_sink.messages) >= 50, timeout=60)
         time.sleep(0.5)

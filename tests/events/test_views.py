@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Registration
+from events.services import feed_token_get_or_create
 from mirpal.models import Topic
 from tests.factories.events import (
     EventFactory,
@@ -89,6 +90,49 @@ def test_anonymous_visitor_sees_the_browser_zone_from_the_cookie():
     client.cookies["mirpal_tz"] = "Asia/Tashkent"
     html = client.get(event.get_absolute_url()).content.decode()
     assert text_of(html, "time-viewer") == "12 March 2030, 15:00–16:00 (Asia/Tashkent, UTC+05:00)"
+
+
+@pytest.mark.parametrize(
+    ("cookie", "shown"),
+    [
+        # As static/js/timezone.js writes it: encodeURIComponent turns the slash into %2F.
+        ("Asia%2FTashkent", "12 March 2030, 15:00–16:00 (Asia/Tashkent, UTC+05:00)"),
+        (
+            "America%2FArgentina%2FBuenos_Aires",
+            "12 March 2030, 07:00–08:00 (America/Argentina/Buenos_Aires, UTC−03:00)",
+        ),
+        # Not a zone, or not even text: the page keeps UTC and names it once.
+        ("Not%2FAZone", "12 March 2030, 10:00–11:00 (UTC)"),
+        ("%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "12 March 2030, 10:00–11:00 (UTC)"),
+        ("Asia%FFTashkent", "12 March 2030, 10:00–11:00 (UTC)"),
+        ("", "12 March 2030, 10:00–11:00 (UTC)"),
+    ],
+)
+def test_browser_zone_cookie_is_read_as_the_browser_writes_it(cookie, shown):
+    event = EventFactory(
+        starts_at=MARCH_12_2030,
+        ends_at=MARCH_12_2030 + datetime.timedelta(hours=1),
+        time_zone="Europe/Moscow",
+    )
+    client = Client()
+    client.cookies["mirpal_tz"] = cookie
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert text_of(html, "time-viewer") == shown
+
+
+def test_viewer_in_utc_sees_each_zone_named_once_in_the_note():
+    event = EventFactory(
+        starts_at=MARCH_12_2030,
+        ends_at=MARCH_12_2030 + datetime.timedelta(hours=1),
+        time_zone="Europe/Moscow",
+    )
+    html = Client().get(event.get_absolute_url()).content.decode()
+    assert text_of(html, "time-event") == "12 March 2030, 13:00–14:00 (Europe/Moscow, UTC+03:00)"
+    note = re.search(r'<p class="zone-note" role="note">(.*?)</p>', html, re.S).group(1)
+    assert note == (
+        "Note: the event keeps its own time zone (Europe/Moscow, UTC+03:00), which is not your"
+        " time zone (UTC). “Your time” above is already converted for you."
+    )
 
 
 def test_multi_day_event_shows_both_dates():
@@ -289,6 +333,37 @@ def test_my_events_lists_registrations_and_the_feed_address(member):
     feed_url = client.get(reverse("events:mine")).context["feed_url"]
     assert feed_url.startswith("http://testserver/events/feed/")
     assert feed_url.endswith(".ics")
+
+
+def test_calendar_files_answer_head_like_get_without_a_body(member):
+    """Calendar apps and link checkers ask HEAD before they subscribe or download."""
+    event = EventFactory(title_en="Seminar")
+    RegistrationFactory(event=event, user=member)
+    feed = feed_token_get_or_create(user=member).get_absolute_url()
+    client = Client()
+    for url in (reverse("events:ics", args=[event.slug]), feed, reverse("api:events_ics")):
+        got, head = client.get(url), client.head(url)
+        assert (url, head.status_code, head.content) == (url, 200, b"")
+        assert (head["Content-Type"], head.get("Content-Disposition")) == (
+            got["Content-Type"],
+            got.get("Content-Disposition"),
+        )
+        assert got.content.startswith(b"BEGIN:VCALENDAR")
+    assert client.post(reverse("events:ics", args=[event.slug])).status_code == 405
+
+
+def test_calendar_month_far_out_of_range_shows_this_month():
+    html = Client().get(reverse("events:calendar"), {"month": "99999999999999999999-01"})
+    assert html.status_code == 200
+    assert html.context["month_value"] == f"{timezone.now():%Y-%m}"
+
+
+def test_nul_in_the_personal_feed_address_is_a_400():
+    response = Client().get("/events/feed/abc%00def.ics")
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "The address of the page contains a NUL character, which is not allowed.",
+    )
 
 
 # --- Constant query counts

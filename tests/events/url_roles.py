@@ -6,6 +6,8 @@ from tests.factories.members import ProfileFactory
 from tests.url_roles import (
     ANON,
     APPLICANT,
+    EDITOR,
+    MANAGER,
     MEMBER,
     SECRETARIAT,
     Case,
@@ -62,8 +64,13 @@ def cases(world):
         Case("events:feed_regenerate", all_redirected, method="post"),
         Case("events:feed", everyone(200), kwargs={"token": token}),
         Case("events:feed", everyone(404), kwargs={"token": "guessed-token"}),
-        Case("events:attendance_import", secretariat_only(), kwargs={"slug": past.slug}),
-        Case("events:attendance_report", secretariat_only()),
+        # Attendance is the editors' work (manage_attendance); managers do not hold it.
+        Case(
+            "events:attendance_import",
+            {**secretariat_only(), EDITOR: 200, MANAGER: 403},
+            kwargs={"slug": past.slug},
+        ),
+        Case("events:attendance_report", {**secretariat_only(), EDITOR: 200, MANAGER: 403}),
         Case("admin:events_event_changelist", admin_only),
         Case("admin:events_event_change", admin_only, args=[event.pk]),
         Case("admin:events_registration_changelist", admin_only),

@@ -141,12 +141,55 @@ def test_secretariat_adds_an_issue_with_its_articles(client_for):
 
 
 def test_article_pages_must_be_in_order(client_for):
-    from django.core.exceptions import ValidationError
+    from tests.library.test_admin_files import issue_form
 
-    from tests.factories.library import ArticleFactory
+    data = issue_form(
+        **{
+            "articles-TOTAL_FORMS": "1",
+            "articles-0-title": "Денежные переводы трудовых мигрантов",
+            "articles-0-authors_text": "",
+            "articles-0-page_start": "10",
+            "articles-0-page_end": "4",
+            "articles-0-language": "ru",
+            "articles-0-abstract": "",
+        }
+    )
 
-    with pytest.raises(ValidationError):
-        ArticleFactory(page_start=10, page_end=4)
+    response = client_for("secretariat").post(reverse("admin:library_issue_add"), data)
+
+    assert response.status_code == 200
+    [articles] = response.context["inline_admin_formsets"]
+    assert articles.formset.errors == [
+        {"__all__": ["The last page cannot come before the first page."]}
+    ]
+    assert (Issue.objects.count(), Article.objects.count()) == (0, 0)
+
+
+def test_secretariat_is_told_what_a_document_lacks(client_for):
+    response = client_for("secretariat").post(
+        reverse("admin:library_document_add"), document_form(title_en="")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Give the document a title in English or in Russian.",
+        "Upload the document's PDF or give a link to it.",
+    ]
+    assert Document.objects.count() == 0
+
+
+def test_secretariat_is_told_an_issue_needs_a_title(client_for):
+    from tests.library.test_admin_files import issue_form
+
+    response = client_for("secretariat").post(
+        reverse("admin:library_issue_add"), issue_form(title_en="", title_ru="")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Give the issue a title in English or in Russian."
+    ]
+    assert Issue.objects.count() == 0
 
 
 def test_secretariat_deletes_a_document_and_its_file(

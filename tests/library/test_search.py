@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -152,28 +154,34 @@ def test_title_with_markup_is_shown_escaped_on_the_page(client):
     assert "&lt;b&gt;<mark>Labour</mark>&lt;/b&gt; migration" in response.text
 
 
+# Each query, whether it holds words to look for, and what it finds beside "Labour migration".
 SYNTAX_QUERIES = [
-    "!:&|()'\"*<->",
-    "migration & | !",
-    "(migration",
-    "мигранты:*",
-    "a <-> b <2> c",
-    "'; DROP TABLE library_document; --",
-    '"unclosed quote migration',
-    "OR OR - - -",
-    "\\",
-    "%_%",
+    ("!:&|()'\"*<->", False, []),
+    ("migration & | !", True, ["Labour migration"]),
+    ("(migration", True, ["Labour migration"]),
+    ("мигранты:*", True, []),
+    ("a <-> b <2> c", True, []),
+    ("'; DROP TABLE library_document; --", True, []),
+    ('"unclosed quote migration', True, []),
+    ("OR OR - - -", True, []),
+    ("\\", False, []),
+    ("%_%", False, []),
 ]
 
 
-@pytest.mark.parametrize("query", SYNTAX_QUERIES)
-def test_syntax_characters_never_break_the_search_page(client, query):
+@pytest.mark.parametrize(("query", "has_words", "found"), SYNTAX_QUERIES)
+def test_syntax_characters_never_break_the_search_page(client, query, has_words, found):
     DocumentFactory(title_en="Labour migration", title_ru="", language="en")
 
     response = client.get(reverse("library:search"), {"q": query})
 
     assert response.status_code == 200
-    assert response.context["outcome"].no_words or response.context["outcome"].total >= 0
+    outcome = response.context["outcome"]
+    assert (outcome.no_words, outcome.total, titles(outcome)) == (
+        not has_words,
+        len(found),
+        found,
+    )
 
 
 def test_only_operators_gives_a_clear_message(client):
@@ -348,3 +356,29 @@ def test_landing_counts_are_cached_and_forgotten_after_a_change(
         return chosen.document_count
 
     assert (gender(first), gender(second)) == (1, 2)
+
+
+def test_snippet_fragments_are_joined_by_an_ellipsis_on_the_page(client):
+    from library.services import document_text_extract
+
+    filler = "Annual statistics of the ministry were published in the spring."
+    document = DocumentFactory(
+        title_en="Annual review",
+        title_ru="",
+        language="en",
+        file=pdf_upload(
+            "Seasonal workers send remittances home.",
+            *[filler] * 12,
+            "Remittances & savings fell in winter.",
+        ),
+    )
+    document_text_extract(document_id=document.pk)
+
+    response = client.get(reverse("library:search"), {"q": "remittances"})
+
+    assert response.status_code == 200
+    [snippet] = re.findall(r'<p class="library-snippet">(.*?)</p>', response.text, re.DOTALL)
+    first, second = snippet.split(" … ")
+    assert "..." not in snippet
+    assert first.startswith("Seasonal workers send <mark>remittances</mark> home.")
+    assert second.endswith("<mark>Remittances</mark> &amp; savings fell in winter")

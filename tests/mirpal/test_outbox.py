@@ -1,11 +1,24 @@
 from datetime import timedelta
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from mirpal.models import OutboxMessage
 from mirpal.outbox import Mail, outbox_dispatch, outbox_enqueue, outbox_send_batch, outbox_sweep
 from tests.smtp import SmtpSink, free_port
+from tests.worker import wait_until
+
+
+def lock_held(key: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
+            " AND ((classid::bigint << 32) | objid::bigint) = %s",
+            [key],
+        )
+        return cursor.fetchone()[0] == 1
 
 
 def mail(key: str, to: str = "reader@example.org") -> Mail:
@@ -72,6 +85,29 @@ def test_rows_stuck_with_a_dead_worker_are_taken_back_after_the_lease(smtp_sink)
 
     OutboxMessage.objects.filter(id=row_id).update(claimed_at=timezone.now() - timedelta(minutes=6))
     assert outbox_send_batch(message_ids=[row_id])["sent"] == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_lasts_as_long_as_the_database_session_that_holds_it(smtp_sink):
+    """A task's claim is its session's advisory lock: while the worker's session lives, nobody
+    takes its rows, however young the claim; when the session ends (the worker died), the sweep
+    and the next task take them at once, without waiting for the lease."""
+    [row_id] = outbox_enqueue([mail("k:1")])
+    worker_session = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    worker_session.execute("SELECT pg_advisory_lock(4242)")
+    assert lock_held(4242)
+    OutboxMessage.objects.filter(id=row_id).update(
+        status="sending", claimed_at=timezone.now(), claimed_by=4242
+    )
+    assert outbox_sweep() == 0
+    assert outbox_send_batch(message_ids=[row_id])["sent"] == 0
+
+    worker_session.close()
+    assert wait_until(lambda: not lock_held(4242), timeout=5)  # the server ends the session
+    assert outbox_sweep() == 1
+    assert outbox_send_batch(message_ids=[row_id]) == {"sent": 1, "retry": 0, "failed": 0}
+    assert OutboxMessage.objects.get(id=row_id).attempts == 1
+    assert len(smtp_sink.messages) == 1
 
 
 @pytest.mark.django_db

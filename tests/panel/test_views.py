@@ -1,6 +1,8 @@
 import csv
 import datetime
 import io
+import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -194,3 +196,137 @@ def test_figures_and_report_queries_do_not_grow_with_rows(
         response = client.get(reverse("panel:report") + "?" + QUARTER)
     assert len(response.context["report"].events) == count
     assert response.context["report"].attended_by_country[6] == count  # Tajikistan
+
+
+def _dated_home_page_rows() -> None:
+    """An application, a failed mail and a coming event, each at 02:44 UTC on 30 November:
+    05:44 on the secretariat member's clock (Moscow, UTC+3)."""
+    moment = datetime.datetime(2026, 11, 30, 2, 44, tzinfo=datetime.UTC)
+    applicant = ProfileFactory(status="pending", user__first_name="Dated", user__last_name="One")
+    type(applicant).objects.filter(pk=applicant.pk).update(applied_at=moment)
+    mail = OutboxMessage.objects.create(
+        idempotency_key="failed:dated",
+        kind="account",
+        to_email="dated@example.org",
+        subject="Hello",
+        body_text="Hello",
+        status="failed",
+    )
+    OutboxMessage.objects.filter(pk=mail.pk).update(created_at=moment)
+    EventFactory(
+        title_en="Dated seminar",
+        starts_at=datetime.datetime(2031, 11, 30, 2, 44, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2031, 11, 30, 4, 44, tzinfo=datetime.UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "applied", "failed", "starts"),
+    [
+        ("en", "30 Nov 2026", "30 Nov 2026, 05:44", "30 Nov 2031, 05:44"),
+        ("ru", "30.11.2026", "30.11.2026 05:44", "30.11.2031 05:44"),
+    ],
+)
+def test_home_page_dates_follow_the_page_language_and_the_viewer_clock(
+    client, secretariat, language, applied, failed, starts
+):
+    _dated_home_page_rows()
+    client.force_login(secretariat)
+    html = client.get(reverse("panel:home"), headers={"accept-language": language})
+    html = html.content.decode()
+    assert f'Dated One <span class="muted">· {_country(language)} · {applied}</span>' in html
+    assert re.findall(
+        r"dated@example.org</a> <span class=\"muted\">· account · ([^<]+)</span>", html
+    ) == [failed]
+    assert re.findall(r'<td data-label="[^"]+">([^<]+)</td>', html) == [starts]
+
+
+def _country(language: str) -> str:
+    return {"en": "Kazakhstan", "ru": "Казахстан"}[language]
+
+
+@pytest.mark.parametrize(
+    ("language", "applied"),
+    [("en", "30 Nov 2026, 05:44"), ("ru", "30.11.2026 05:44")],
+)
+def test_applications_queue_dates_follow_the_page_language(client, secretariat, language, applied):
+    _dated_home_page_rows()
+    client.force_login(secretariat)
+    html = client.get(reverse("members:applications"), headers={"accept-language": language})
+    assert re.findall(r'<td data-label="[^"]+">(\d[^<]+)</td>', html.content.decode()) == [applied]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "held", "prepared"),
+    [
+        (
+            "en",
+            "MIRPAL: report for 1 January 2026 – 31 March 2026",
+            ["10 Feb 2026", "5 Mar 2026"],
+            "Prepared on {moment:%-d %B %Y, %H:%M} (Europe/Moscow time).",
+        ),
+        (
+            "ru",
+            "MIRPAL: отчёт за период 1 января 2026 г. – 31 марта 2026 г.",
+            ["10.02.2026", "05.03.2026"],
+            "Подготовлен {moment_ru} (время Europe/Moscow).",
+        ),
+    ],
+)
+def test_donor_report_dates_and_the_moment_it_was_prepared_in_the_viewer_zone(
+    client, secretariat, known, language, title, held, prepared
+):
+    from django.utils import formats, translation
+
+    client.force_login(secretariat)
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    before = datetime.datetime.now(tz=moscow).replace(second=0, microsecond=0)
+    response = client.get(
+        reverse("panel:report") + "?" + QUARTER, headers={"accept-language": language}
+    )
+    after = datetime.datetime.now(tz=moscow).replace(second=0, microsecond=0)
+    html = response.content.decode()
+    assert re.search(r"<h1>([^<]+)</h1>", html).group(1) == title
+    report_events = html[html.index('id="report-events"') :]
+    assert re.findall(r"<td>([^<]+)</td>", report_events) == held
+
+    def expected(moment):
+        with translation.override("ru"):
+            moment_ru = formats.date_format(moment, "DATETIME_FORMAT")
+        return prepared.format(moment=moment, moment_ru=moment_ru)
+
+    shown = re.search(r'<p class="muted">(Prepared on [^<]+|Подготовлен [^<]+)</p>', html).group(1)
+    assert shown in {expected(before), expected(after)}
+
+
+@pytest.mark.parametrize(
+    ("language", "period"),
+    [
+        ("en", "From 1 Jan 2026 to 31 Mar 2026, both days included (UTC)."),
+        ("ru", "С 01.01.2026 по 31.03.2026 включительно (UTC)."),
+    ],
+)
+def test_figures_page_period_follows_the_page_language(client, secretariat, language, period):
+    client.force_login(secretariat)
+    response = client.get(
+        reverse("panel:figures") + "?" + QUARTER, headers={"accept-language": language}
+    )
+    assert re.findall(r'<p class="muted">(\D[^<]+\(UTC\)\.)</p>', response.content.decode()) == [
+        period
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        ("editor", ['<a href="/secretariat/">Secretariat</a>']),
+        ("manager", ['<a href="/secretariat/">Secretariat</a>']),
+        ("member", []),
+    ],
+)
+def test_header_leads_every_staff_role_to_the_panel(client_for, role, links):
+    client = client_for(role)
+    html = client.get(reverse("home")).content.decode()
+    assert re.findall(r'<a href="/secretariat/">[^<]+</a>', html) == links
+    if links:
+        assert client.get(reverse("panel:home")).status_code == 200
