@@ -20,6 +20,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-from mirpal.api import admin as api_admin  # noqa: E402, F401  (the partner API's admin pages)

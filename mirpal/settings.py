@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "members",
     "events",
     "library",
+    "api",
+    "panel",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -84,7 +86,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mirpal.middleware.ViewerTimezoneMiddleware",
     "mirpal.middleware.AdminInputErrorMiddleware",
-    "mirpal.api.cors.PartnerCorsMiddleware",
+    "api.cors.PartnerCorsMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("MIRPAL_URLCONF", "mirpal.urls")
@@ -340,17 +342,17 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mirpal.api.authentication.ApiKeyAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["mirpal.api.permissions.ScopeRequired"],
-    "DEFAULT_THROTTLE_CLASSES": ["mirpal.api.throttling.ApiThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "mirpal.api.pagination.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "mirpal.api.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -368,7 +370,7 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # CORS: origins from CORS_ALLOWED_ORIGINS plus those the secretariat lists on each partner
-# (mirpal.api.cors); only /api/ answers cross-origin, and never with cookies.
+# (api.cors); only /api/ answers cross-origin, and never with cookies.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = False

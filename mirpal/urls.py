@@ -18,7 +18,7 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("events/", include("events.urls")),
     path("secretariat/admin/", admin.site.urls),
-    path("secretariat/", include("mirpal.panel.urls")),
-    path("api/v1/", include("mirpal.api_router", namespace="v1")),
-    path("api/", include("mirpal.api.urls")),
+    path("secretariat/", include("panel.urls")),
+    path("api/v1/", include("api.router", namespace="v1")),
+    path("api/", include("api.urls")),
 ]

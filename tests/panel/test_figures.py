@@ -1,7 +1,7 @@
 import datetime
 
-from mirpal.panel import selectors
-from mirpal.panel.selectors import Period, figure, period_default
+from panel import selectors
+from panel.selectors import Period, figure, period_default
 from tests.panel.conftest import QUARTER
 
 

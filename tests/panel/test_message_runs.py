@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from mirpal.models import Message, OutboxMessage
 from mirpal.outbox import outbox_send_pending
-from mirpal.panel.services import message_write
-from mirpal.panel.tasks import message_write_task
+from panel.services import message_write
+from panel.tasks import message_write_task
 from tests.events.mail_members import members_bulk
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from events.mailings import Audience, AudienceKind
 from mirpal.models import AuditEntry, MailPreference, Message, OutboxMessage
 from mirpal.outbox import outbox_send_pending
-from mirpal.panel.services import message_send
-from mirpal.panel.tasks import message_write_task
+from panel.services import message_send
+from panel.tasks import message_write_task
 from tests.factories.members import ProfileFactory
 from tests.smtp import SmtpSink
 

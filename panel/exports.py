@@ -34,7 +34,7 @@ from members.enums import ContactVisibility, MembershipStatus
 from members.models import Profile, User
 from members.roster_selectors import roster_export_rows
 from mirpal.models import Topic
-from mirpal.panel.selectors import Period, events_of
+from panel.selectors import Period, events_of
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HIDDEN = "—"

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from library.models import Document, Issue
 from mirpal.countries import Country
-from mirpal.panel import selectors
-from mirpal.panel.exports import xlsx_bytes
-from mirpal.panel.selectors import Figure, HeldEvent, Period
+from panel import selectors
+from panel.exports import xlsx_bytes
+from panel.selectors import Figure, HeldEvent, Period
 
 REPORT_FIGURES = [
     "members-country",

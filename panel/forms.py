@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.mail_forms import AudienceForm
-from mirpal.panel.exports import AUDIENCES, DATASETS, FORMATS
-from mirpal.panel.selectors import Period, period_default
+from panel.exports import AUDIENCES, DATASETS, FORMATS
+from panel.selectors import Period, period_default
 
 LONGEST_PERIOD_DAYS = 10 * 366
 

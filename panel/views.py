@@ -1,5 +1,5 @@
 """The secretariat's panel, beside the admin: each page needs its own permission (see
-mirpal.panel.access)."""
+panel.access)."""
 
 import uuid
 
@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from events.mailings import audience_describe
 from mirpal.models import Message
-from mirpal.panel import access, exports, selectors
-from mirpal.panel.access import any_panel_page, panel_required, permission
-from mirpal.panel.forms import ExportForm, MessageForm, default_dates, period_form
-from mirpal.panel.report import donor_report, donor_report_xlsx
-from mirpal.panel.services import (
+from panel import access, exports, selectors
+from panel.access import any_panel_page, panel_required, permission
+from panel.forms import ExportForm, MessageForm, default_dates, period_form
+from panel.report import donor_report, donor_report_xlsx
+from panel.services import (
     message_mail,
     message_mail_counts,
     message_recipient_ids,

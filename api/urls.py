@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mirpal.api import feeds, widget
+from api import feeds, widget
 
 app_name = "api"
 

@@ -1,5 +1,5 @@
 """The /api/v1/ endpoints. Thin: parameters are validated by a serializer, reads come from
-mirpal.api.selectors, writes go through the events services and mirpal.apikeys."""
+api.selectors, writes go through the events services and mirpal.apikeys."""
 
 from __future__ import annotations
 
@@ -12,16 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from events.enums import EventKind
-from events.selectors import EventFilters, member_registrations
-from events.services import EventError, registration_cancel, registration_respond
-from library.enums import ARTICLE_KIND, DocumentKind
-from library.search import SearchFilters, library_search
-from members.roster_enums import HelpKind
-from members.roster_selectors import RosterFilters
-from mirpal.api import selectors
-from mirpal.api import serializers as out
-from mirpal.api.base import (
+from api import selectors
+from api import serializers as out
+from api.base import (
     ERRORS,
     NOT_MODIFIED,
     PUBLIC_AUTH,
@@ -29,12 +22,19 @@ from mirpal.api.base import (
     ApiViewMixin,
     documented,
 )
-from mirpal.api.permissions import (
+from api.permissions import (
     MemberRequired,
     PartnerRequired,
     partner_key,
     sees_members_content,
 )
+from events.enums import EventKind
+from events.selectors import EventFilters, member_registrations
+from events.services import EventError, registration_cancel, registration_respond
+from library.enums import ARTICLE_KIND, DocumentKind
+from library.search import SearchFilters, library_search
+from members.roster_enums import HelpKind
+from members.roster_selectors import RosterFilters
 from mirpal.apikeys import personal_token_rotate, personal_tokens_revoke
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage

@@ -14,11 +14,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from api.base import LANGUAGES
 from events import ical
 from events.enums import EventStatus
 from events.models import Event
 from library.search import visible_documents
-from mirpal.api.base import LANGUAGES
 from mirpal.countries import Country
 from mirpal.models import Topic
 

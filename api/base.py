@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from mirpal.api.permissions import partner_key
+from api.permissions import partner_key
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 

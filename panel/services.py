@@ -110,7 +110,7 @@ def message_send(
 
 
 def message_dispatch(*, message_id: int) -> bool:
-    from mirpal.panel.tasks import message_write_task
+    from panel.tasks import message_write_task
 
     return run_dispatch(runs=Message.objects, task=message_write_task, run_id=message_id)
 

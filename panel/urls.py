@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mirpal.panel import views
+from panel import views
 
 app_name = "panel"
 

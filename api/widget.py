@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from api.base import LANGUAGES
+from api.selectors import api_events
 from events.selectors import EventFilters
-from mirpal.api.base import LANGUAGES
-from mirpal.api.selectors import api_events
 from mirpal.countries import Country
 from mirpal.models import Topic
 

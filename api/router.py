@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from mirpal.api import views
+from api import views
 
 app_name = "v1"
 

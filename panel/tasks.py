@@ -4,7 +4,7 @@ from celery import shared_task
 
 from mirpal.mailruns import run_requeue, runs_sweep
 from mirpal.models import Message
-from mirpal.panel.services import message_write
+from panel.services import message_write
 
 
 @shared_task(name="panel.message_write", acks_late=True)
