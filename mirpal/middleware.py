@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import DataError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,10 +120,13 @@ def malformed_input_message(request) -> str | None:
 
 
 def bad_request(request, message: str) -> HttpResponse:
-    """400 with the reason: JSON for the API (as DRF answers there), plain text elsewhere."""
+    """400 with the reason: JSON for the API (as DRF answers there), the site's page elsewhere.
+
+    The page is rendered without the request: this runs before the session and the user are
+    read, and nothing of them may be trusted with input that is not even text."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(render_to_string("400.html", {"message": message}), status=400)
 
 
 class MalformedInputMiddleware:

@@ -2,6 +2,8 @@
 broken UTF-8 in addresses, query strings and forms; lookups in the admin that overflow; JSON
 nested deeper than the parser can go."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -16,7 +18,10 @@ NUL_IN_QUERY = "The query string contains a NUL character, which is not allowed.
 
 
 def answer(response) -> tuple[int, str, str]:
-    return response.status_code, response["Content-Type"], response.content.decode()
+    """Status, type and the reason the page gives (its paragraph under the heading)."""
+    page = response.content.decode()
+    reason = re.search(r'<section class="hero error-page">\s*<h1>[^<]*</h1>\s*<p>([^<]*)</p>', page)
+    return response.status_code, response["Content-Type"], reason.group(1) if reason else page
 
 
 @pytest.mark.parametrize(
@@ -36,7 +41,7 @@ def test_nul_in_the_personal_feed_token_is_a_400(member):
     RegistrationFactory(event=EventFactory(), user=member)
     assert answer(Client().get("/events/feed/%00.ics")) == (
         400,
-        "text/plain; charset=utf-8",
+        "text/html; charset=utf-8",
         "The address of the page contains a NUL character, which is not allowed.",
     )
 
@@ -50,7 +55,7 @@ def test_nul_in_the_personal_feed_token_is_a_400(member):
     ],
 )
 def test_broken_text_in_a_page_address_is_a_400_with_the_reason(url, message):
-    assert answer(Client().get(url)) == (400, "text/plain; charset=utf-8", message)
+    assert answer(Client().get(url)) == (400, "text/html; charset=utf-8", message)
 
 
 def test_the_reason_is_given_in_the_visitors_language():
@@ -58,7 +63,7 @@ def test_the_reason_is_given_in_the_visitors_language():
     client.cookies["mirpal_language"] = "ru"
     assert answer(client.get("/events/?q=%00")) == (
         400,
-        "text/plain; charset=utf-8",
+        "text/html; charset=utf-8",
         "Параметры запроса содержат недопустимый символ NUL.",
     )
 
@@ -86,14 +91,14 @@ def test_text_that_is_utf8_passes(member):
 )
 def test_broken_text_in_a_submitted_form_is_a_400(body, content_type, message):
     response = Client().post("/accounts/login/", body, content_type=content_type)
-    assert answer(response) == (400, "text/plain; charset=utf-8", message)
+    assert answer(response) == (400, "text/html; charset=utf-8", message)
 
 
 def test_nul_in_a_multipart_form_is_a_400():
     response = Client().post("/accounts/login/", {"login": "a\x00b", "password": "x"})
     assert answer(response) == (
         400,
-        "text/plain; charset=utf-8",
+        "text/html; charset=utf-8",
         "The submitted form contains a NUL character, which is not allowed.",
     )
 
