@@ -43,6 +43,7 @@ run: install
 test: install
 	MIRPAL_TESTING=1 $(PY) manage.py compile_catalogue
 	MIRPAL_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	MIRPAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then \
 	    echo "Chromium not installed: browser tests skipped (apt-get install chromium)"; fi; \
@@ -54,6 +55,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -7,9 +7,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from api.cors import partner_origins_changed
-from events.models import HttpURLFormField
 from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.apikeys import api_key_create, api_key_revoke
+from mirpal.fields import HttpURLFormField
 from mirpal.models import ApiKey, ApiScope, Partner, WebhookDelivery, WebhookEndpoint, WebhookTopic
 
 

@@ -18,6 +18,7 @@ from api.base import LANGUAGES
 from events import ical
 from events.enums import EventStatus
 from events.models import Event
+from library.models import Issue
 from library.search import visible_documents
 from mirpal.countries import Country
 from mirpal.models import Topic
@@ -80,8 +81,6 @@ class LibraryRssFeed(Feed):
         return _("New issues of the Migration 21 magazine and new documents in the MIRPAL library.")
 
     def items(self):
-        from library.models import Issue
-
         issues = list(Issue.objects.order_by("-published_on", "-number")[:FEED_LIBRARY_LIMIT])
         documents = list(
             visible_documents(member=False)

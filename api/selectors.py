@@ -15,7 +15,7 @@ from events.selectors import EventFilters, _filtered, _topics_prefetch
 from library.models import Article, Document, Issue
 from library.search import visible_documents
 from members.models import Expert, ExpertLink
-from members.roster_selectors import RosterFilters, roster_experts
+from members.roster.selectors import RosterFilters, roster_experts
 from mirpal.models import Topic
 
 PUBLIC_SPEAKER_FIELDS = (

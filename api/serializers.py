@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.enums import EventKind, EventStatus, RegistrationStatus
+from events.selectors import join_link_access
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import WebhookTopic
@@ -215,8 +216,6 @@ class RegistrationSerializer(serializers.Serializer):
     passcode = serializers.SerializerMethodField()
 
     def _access(self, registration):
-        from events.selectors import join_link_access
-
         return join_link_access(
             event=registration.event,
             viewer=self.context["request"].user,

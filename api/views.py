@@ -33,8 +33,8 @@ from events.selectors import EventFilters, member_registrations
 from events.services import EventError, registration_cancel, registration_respond
 from library.enums import ARTICLE_KIND, DocumentKind
 from library.search import SearchFilters, library_search
-from members.roster_enums import HelpKind
-from members.roster_selectors import RosterFilters
+from members.roster.enums import HelpKind
+from members.roster.selectors import RosterFilters
 from mirpal.apikeys import personal_token_rotate, personal_tokens_revoke
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage

@@ -170,7 +170,9 @@ def main() -> int:
     from django.conf import settings
     from django.db import transaction
 
-    from events import mailings
+    from events import services
+    from events.audiences import Audience
+    from events.mail import invitations, kinds
     from mirpal.celery import app
     from mirpal.models import OutboxMessage
     from tests.worker import Worker, purge_test_queue
@@ -190,13 +192,13 @@ def main() -> int:
         # The invitations are written here, before the worker starts, so that the worker's
         # figure below is sending alone; the run's own task, queued at the commit, finds it done.
         with transaction.atomic():
-            result = mailings.event_invite(
+            result = services.event_invite(
                 event=event,
-                audience=mailings.Audience(kind="users", user_ids=tuple(ids)),
+                audience=Audience(kind="users", user_ids=tuple(ids)),
                 by=None,
             )
         rendered = time.perf_counter()
-        while mailings.invitation_run_write(run_id=result.run.pk):
+        while invitations.invitation_run_write(run_id=result.run.pk):
             pass
         render_seconds = time.perf_counter() - rendered
         with Worker(
@@ -211,7 +213,7 @@ def main() -> int:
             outbox_seconds = time.perf_counter() - committed
         rows = list(
             OutboxMessage.objects.filter(
-                idempotency_key__startswith=mailings.event_mail_prefix(event)
+                idempotency_key__startswith=kinds.event_mail_prefix(event)
             ).order_by("pk")
         )
         sink.clear()
@@ -312,8 +314,8 @@ def publish_main(*, members: int = PUBLISH_MEMBERS) -> int:
 
     from bench.run import SECRETARIAT_EMAIL, session_cookie
     from bench.server import BASE_DIR, server_start
+    from demo import members as demo
     from events.models import InvitationRun
-    from members import demo
     from mirpal.celery import app
     from tests.worker import Worker, purge_test_queue
 

@@ -59,7 +59,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from library import demo
+    from demo import library as demo
     from library.models import Document
     from library.search import (
         SearchFilters,

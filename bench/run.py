@@ -49,26 +49,26 @@ class Scenario:
 
 
 def _load_members(options: argparse.Namespace) -> None:
-    from members import demo
+    from demo import members as demo
 
     demo.load(members=options.members)
 
 
 def _load_experts(options: argparse.Namespace) -> None:
-    from members import roster_demo
+    from demo import roster as roster_demo
 
     roster_demo.load(experts=options.experts)
 
 
 def _load_members_and_events(options: argparse.Namespace) -> None:
-    from events import demo as events_demo
+    from demo import events as events_demo
 
     _load_members(options)
     events_demo.load(events=options.events)
 
 
 def _event_page_path() -> str:
-    from events.demo import bench_urls
+    from demo.events import bench_urls
 
     return bench_urls()["event"]
 
@@ -76,7 +76,7 @@ def _event_page_path() -> str:
 def _roster_exists() -> bool:
     from django.urls import NoReverseMatch, reverse
 
-    if importlib.util.find_spec("members.roster_demo") is None:
+    if importlib.util.find_spec("demo.roster") is None:
         return False
     try:
         reverse("members:experts")
@@ -95,14 +95,14 @@ def _api_unthrottled() -> None:
 
 
 def _load_events(options: argparse.Namespace) -> None:
-    from events import demo
+    from demo import events as demo
 
     _api_unthrottled()
     demo.load(events=2000)
 
 
 def _load_library_and_key(options: argparse.Namespace) -> None:
-    from library import demo
+    from demo import library as demo
     from mirpal.apikeys import api_key_create
     from mirpal.models import Partner
 
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.urls import reverse
 
-    from members.demo import DEMO_PASSWORD
+    from demo.members import DEMO_PASSWORD
 
     print(f"bench database: {BENCH_DATABASE} (migrating and loading demo data as needed)")
     call_command("migrate", "--noinput", verbosity=0)

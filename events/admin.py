@@ -10,11 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events import mailings, selectors, services
+from events import attendance, selectors, services
+from events.audiences import audience_describe
 from events.enums import AttendanceSource
 from events.export import registrations_csv_response
 from events.forms import CancelForm, EventAdminForm, SessionAdminForm, SessionAdminFormSet
-from events.mail_forms import AudienceForm
+from events.mail import invitations
+from events.mail.forms import AudienceForm
 from events.models import Attendance, Event, Registration, Series, Session
 from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.mailruns import RunStatus
@@ -138,7 +140,7 @@ def invite_events(modeladmin, request, queryset):
         invited, refused = 0, []
         for event in queryset.order_by("starts_at", "pk"):
             try:
-                result = mailings.event_publish_and_invite(
+                result = services.event_publish_and_invite(
                     event=event, audience=form.audience_value(), by=request.user
                 )
             except services.EventError as error:
@@ -322,15 +324,15 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def invitation_progress(self, obj):
         if not obj.pk:
             return "—"
-        progress = mailings.invitation_progress(event=obj)
+        progress = invitations.invitation_progress(event=obj)
         return render_to_string(
             "admin/events/event/invitation_progress.html",
             {
                 "runs": [
                     (
                         run,
-                        mailings.audience_describe(run.audience),
-                        mailings.INVITATION_RUN_STOPS.get(run.stop_reason, run.stop_reason),
+                        audience_describe(run.audience),
+                        invitations.INVITATION_RUN_STOPS.get(run.stop_reason, run.stop_reason),
                     )
                     for run in progress.runs
                 ],
@@ -391,7 +393,7 @@ def cancel_registrations(modeladmin, request, queryset):
 def mark_present(modeladmin, request, queryset):
     count = 0
     for registration in queryset.select_related("event", "user"):
-        count += services.attendance_mark(
+        count += attendance.attendance_mark(
             event=registration.event, users=[registration.user], by=request.user
         )
     modeladmin.message_user(

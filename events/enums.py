@@ -41,3 +41,8 @@ class RegistrationStatus(models.TextChoices):
 class AttendanceSource(models.TextChoices):
     MANUAL = "manual", _("Marked by the secretariat")
     IMPORT = "import", _("Imported from the platform's report")
+
+
+class InvitationAnswer(models.TextChoices):
+    GOING = "going", pgettext_lazy("invitation answer", "going")
+    NOT_GOING = "not_going", pgettext_lazy("invitation answer", "not going")

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from events.models import Registration
+from mirpal.spreadsheets import spreadsheet_cell
 
 HEADER = [
     "event",
@@ -25,13 +26,6 @@ HEADER = [
     "organisation_type",
     "attended",
 ]
-# Spreadsheets run cells that start with these as formulas; a leading quote keeps them as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _utc(moment) -> str:
@@ -46,7 +40,7 @@ def registration_csv_rows(
         user, event = registration.user, registration.event
         profile = getattr(user, "profile", None)
         yield [
-            _cell(value)
+            spreadsheet_cell(value)
             for value in (
                 event.title_en,
                 _utc(event.starts_at),

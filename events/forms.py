@@ -37,12 +37,6 @@ class EventFilterForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("kind", "topic", "country", "language")}
 
 
-class RegistrationForm(forms.Form):
-    response = forms.ChoiceField(
-        choices=[("going", _("Going")), ("not_going", _("Not going"))], widget=forms.RadioSelect
-    )
-
-
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(
         label=_("Participant report (CSV)"),

@@ -3,54 +3,30 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django import forms
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from events.enums import (
     IN_PERSON_KINDS,
     AttendanceSource,
     EventKind,
     EventStatus,
+    InvitationAnswer,
     RegistrationStatus,
     VideoPlatform,
 )
+from events.querysets import EventQuerySet
 from members.models import validate_time_zone
-from mirpal.bilingual import localized
+from mirpal.bilingual import Localized
 from mirpal.countries import Country
+from mirpal.fields import HttpURLField
 from mirpal.languages import SpokenLanguage
 from mirpal.mailruns import MailRun, RunStatus
-
-validate_http_url = URLValidator(
-    schemes=["http", "https"],
-    message=_("Enter a web address that starts with http:// or https://."),
-)
-
-
-class HttpURLFormField(forms.URLField):
-    default_validators = [validate_http_url]
-    default_error_messages = {"invalid": validate_http_url.message}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")
-        super().__init__(**kwargs)
-
-
-class HttpURLField(models.URLField):
-    """A web address that must be http(s): no javascript:, ftp: or file: links on the site."""
-
-    default_validators = [validate_http_url]
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": HttpURLFormField, **kwargs})
-
 
 # Paths of events/urls.py that an event's slug must not take.
 RESERVED_SLUGS = frozenset({"past", "calendar", "mine", "feed", "series", "attendance", "answer"})
@@ -76,23 +52,8 @@ class Series(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:series", args=[self.slug])
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
-
-
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, viewer) -> EventQuerySet:
-        """Drafts are for the secretariat; everyone else sees published, cancelled and past ones."""
-        from members.permissions import is_secretariat
-
-        if viewer is not None and is_secretariat(viewer):
-            return self
-        return self.exclude(status=EventStatus.DRAFT)
+    title = Localized("title")
+    description = Localized("description")
 
 
 class Event(models.Model):
@@ -251,13 +212,8 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    title = Localized("title")
+    description = Localized("description")
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -346,9 +302,7 @@ class Session(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
+    title = Localized("title")
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -465,11 +419,6 @@ class EventFeedToken(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:feed", args=[self.token])
-
-
-class InvitationAnswer(models.TextChoices):
-    GOING = "going", pgettext_lazy("invitation answer", "going")
-    NOT_GOING = "not_going", pgettext_lazy("invitation answer", "not going")
 
 
 class Invitation(models.Model):

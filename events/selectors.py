@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Attendance, Event, EventFeedToken, Registration, Series, Session
+from library.search import visible_documents
 from members.enums import OrganisationType
 from members.models import Expert, User
 from members.permissions import is_member, is_secretariat
@@ -196,9 +197,6 @@ def join_link_access(
 
 def event_materials(*, event: Event, viewer) -> list:
     """The library documents presented at the event that this viewer may see."""
-    from library.search import visible_documents
-    from members.permissions import is_member
-
     documents = visible_documents(member=is_member(viewer)).filter(event=event)
     return list(documents.order_by("-published_on", "pk"))
 
@@ -212,12 +210,6 @@ class CalendarDay:
     in_month: bool
     is_today: bool
     events: list[Event]
-
-
-def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date(year, month, 1)
-    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    return first, last
 
 
 def event_calendar_month(

@@ -1,28 +1,41 @@
-"""Every write of the events app: publishing, changing, cancelling, registering, attendance.
+"""Every write of the events app: publishing, changing, cancelling, registering, invitations,
+calendar feeds; attendance is in events.attendance.
 
 Each service runs in one transaction and raises EventError with a message meant for people.
 Services that change an event lock its row (select_for_update) first, as registrations do, so a
-registration and a change of capacity never interleave. The next issue hooks invitations and
-reminders on what event_publish, event_update and event_cancel return.
+registration and a change of capacity never interleave. The mail they cause is rendered and
+queued by events.mail in the same transaction; only its views import this module.
+
+Services that are only ever called on their own run in transaction.atomic(durable=True), so a
+caller cannot fold them into a larger transaction by mistake (Zulip's actions): rsvp_answer,
+event_complete (and events.mail.resend.event_mail_resend). The others stay nestable because a
+caller holds them in its transaction: every admin request runs in one (mirpal.middleware), so
+whatever the admin calls (create, update, publish, cancel, duplicate, invite, registrations,
+attendance) must nest; registration_respond runs inside rsvp_answer, event_publish inside
+event_publish_and_invite.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.enums import AttendanceSource, EventStatus, RegistrationStatus
-from events.models import Attendance, Event, EventFeedToken, Registration, Session
+from events.audiences import Audience
+from events.enums import EventStatus, RegistrationStatus
+from events.errors import EventError
+from events.mail import registration as registration_changes
+from events.mail.invitations import InviteResult, invitation_run_create
+from events.mail.notices import event_cancelled_notify, event_changed_notify
+from events.mail.registration import registration_changes_notify
+from events.mail.tokens import RsvpRequest, rsvp_read
+from events.models import Event, EventFeedToken, Invitation, Registration, Session
 from members.models import User
 from members.permissions import is_member
 from mirpal.audit import audit_record, audit_snapshot
@@ -73,15 +86,6 @@ EDITABLE_FIELDS = frozenset(
         "cancellation_reason",
     }
 )
-
-
-class EventError(Exception):
-    """A rule of the events app refused the action; the message is for the person who tried."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _messages(error: ValidationError) -> str:
@@ -146,7 +150,7 @@ def event_update(*, event: Event, by: User | None, **changes) -> set[str]:
     A significant change (time, place, link) raises the calendar SEQUENCE by one. A capacity
     below the confirmed places is refused; a larger one moves people up from the wait list.
     Nothing is saved when any change is refused. A change of time, place or link to a published
-    event mails whoever holds its .ics in this transaction (events.mail_changes).
+    event mails whoever holds its .ics in this transaction (events.mail.notices).
     """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -172,8 +176,6 @@ def event_update(*, event: Event, by: User | None, **changes) -> set[str]:
     if "capacity" in changed:
         _promote_waiting(event=locked)
     if significant:
-        from events.mail_changes import event_changed_notify
-
         event_changed_notify(event=locked, changed=significant)
     _copy_back(source=locked, target=event)
     return significant
@@ -214,7 +216,8 @@ def event_publish(*, event: Event, by: User | None) -> Event:
 @transaction.atomic
 def event_cancel(*, event: Event, by: User | None, reason: str) -> Event:
     """Cancel a draft or published event; registrations stay, so feeds show it as cancelled.
-    A published event's registrants and invitees are mailed a cancelling .ics (events.mailings)."""
+    A published event's registrants and invitees are mailed a cancelling .ics
+    (events.mail.notices)."""
     locked = _lock(event)
     if locked.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
         raise EventError(
@@ -232,22 +235,23 @@ def event_cancel(*, event: Event, by: User | None, reason: str) -> Event:
     audit_record(actor=by, action=AuditAction.CANCEL, obj=locked, before=before, after=after)
     webhooks_event_changed(event=locked, topic="event.cancelled")
     if was_published:
-        from events.mail_changes import event_cancelled_notify
-
         event_cancelled_notify(event=locked)
     _copy_back(source=locked, target=event)
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def event_complete(*, event: Event, by: User | None) -> Event:
-    """Mark a published event that has ended as completed."""
+    """Mark a published event that has ended as completed; the audit log records who did."""
     locked = _lock(event)
     if locked.status != EventStatus.PUBLISHED or not locked.has_ended(timezone.now()):
         raise EventError(_("Only a published event that has ended can be marked completed."))
+    before = audit_snapshot(locked)
     locked.status = EventStatus.COMPLETED
     locked.sequence += 1
     locked.save()
+    after = audit_snapshot(locked)
+    audit_record(actor=by, action=AuditAction.CHANGE, obj=locked, before=before, after=after)
     _copy_back(source=locked, target=event)
     return event
 
@@ -293,7 +297,7 @@ def _promote_waiting(*, event: Event) -> list[Registration]:
     """Confirm people from the wait list, first come first served, while places are free.
 
     Call it with the event row locked. Returns the promoted registrations, each mailed that a
-    place has become free (events.mail_registration).
+    place has become free (events.mail.registration).
     """
     waiting = event.registrations.filter(status=RegistrationStatus.WAITING).order_by(
         "waiting_since", "pk"
@@ -308,10 +312,9 @@ def _promote_waiting(*, event: Event) -> list[Registration]:
         registration.waiting_since = None
         registration.save(update_fields=["status", "waiting_since", "updated_at"])
     if promoted:
-        from events.mail_registration import PROMOTED, registration_changes_notify
-
         registration_changes_notify(
-            event=event, changes=[(registration, PROMOTED) for registration in promoted]
+            event=event,
+            changes=[(registration, registration_changes.PROMOTED) for registration in promoted],
         )
     return promoted
 
@@ -331,7 +334,7 @@ def registration_respond(
 
     The event row is locked for the whole decision, so concurrent requests are served one at a
     time and the event is never overbooked. Each change of a place is mailed to its member in
-    this transaction (events.mail_registration): registered, on the wait list, moved up,
+    this transaction (events.mail.registration): registered, on the wait list, moved up,
     cancelled (`by` someone else than the member: the secretariat). Answering as before changes
     nothing and mails nothing; an invitee who declines without having had a place gets no mail.
     """
@@ -366,8 +369,6 @@ def registration_respond(
         registration.save(update_fields=["status", "waiting_since", "updated_at"])
     change = _registration_change(previous=previous, status=status, by_member=by in (None, user))
     if change:
-        from events.mail_registration import registration_changes_notify
-
         registration_changes_notify(event=locked, changes=[(registration, change)])
     promoted = []
     if previous == RegistrationStatus.CONFIRMED and status == RegistrationStatus.DECLINED:
@@ -376,15 +377,13 @@ def registration_respond(
 
 
 def _registration_change(*, previous: str | None, status: str, by_member: bool) -> str | None:
-    """The change a member is mailed about (events.mail_registration), if any."""
-    from events import mail_registration as change
-
+    """The change a member is mailed about (events.mail.registration), if any."""
     if status == RegistrationStatus.CONFIRMED:
-        return change.CONFIRMED
+        return registration_changes.CONFIRMED
     if status == RegistrationStatus.WAITING:
-        return change.WAITING
+        return registration_changes.WAITING
     if previous in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
-        return change.CANCELLED if by_member else change.REMOVED
+        return registration_changes.CANCELLED if by_member else registration_changes.REMOVED
     return None
 
 
@@ -392,6 +391,40 @@ def registration_cancel(*, event: Event, user: User, by: User | None = None) -> 
     """The member is no longer going: cancelled by themselves, or by the secretariat (`by`);
     see registration_respond."""
     return registration_respond(event=event, user=user, going=False, by=by)
+
+
+@transaction.atomic(durable=True)
+def rsvp_answer(*, token: str) -> tuple[RsvpRequest, RegistrationResult]:
+    """Record the answer a signed link carries (events.mail.tokens), through registration_respond.
+
+    Idempotent: following the same link twice leaves one registration. Raises RsvpLinkInvalid or
+    EventError (closed, started, not a member any more) with a message for the member.
+    """
+    request = rsvp_read(token=token)
+    result = registration_respond(event=request.event, user=request.user, going=request.going)
+    Invitation.objects.filter(event=request.event, user=request.user).update(
+        answer=request.answer, answered_at=timezone.now()
+    )
+    return request, result
+
+
+# --- Invitations
+
+
+@transaction.atomic
+def event_invite(*, event: Event, audience: Audience, by: User | None) -> InviteResult:
+    """Invite the audience to a published event: whom is decided here in one transaction, and a
+    worker writes the invitations after the commit (events.mail.invitations.invitation_run_create).
+    """
+    return invitation_run_create(event=event, audience=audience, by=by)
+
+
+@transaction.atomic
+def event_publish_and_invite(*, event: Event, audience: Audience, by: User | None) -> InviteResult:
+    """Publish a draft (a published event stays as it is) and decide the invitations, together."""
+    if Event.objects.filter(pk=event.pk, status=EventStatus.DRAFT).exists():
+        event_publish(event=event, by=by)
+    return invitation_run_create(event=event, audience=audience, by=by)
 
 
 # --- Personal calendar feed
@@ -416,139 +449,3 @@ def feed_token_regenerate(*, user: User) -> EventFeedToken:
         token.token = secrets.token_urlsafe(32)
         token.save(update_fields=["token", "created_at"])
     return token
-
-
-# --- Attendance
-
-
-@transaction.atomic
-def attendance_mark(
-    *,
-    event: Event,
-    users: list[User],
-    by: User | None,
-    source: str = AttendanceSource.MANUAL,
-    minutes: dict[int, int | None] | None = None,
-) -> int:
-    """Mark these people as present; marking someone twice updates their row. Returns the count."""
-    minutes = minutes or {}
-    for user in users:
-        Attendance.objects.update_or_create(
-            event=event,
-            user=user,
-            defaults={"source": source, "marked_by": by, "minutes": minutes.get(user.pk)},
-        )
-    return len(users)
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-
-class AttendanceImportError(EventError):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(_("Nothing was imported: fix the rows listed and upload the file again."))
-        self.errors = errors
-
-
-EMAIL_HEADERS = ("email", "user email", "e-mail", "attendee email", "participant email")
-MINUTES_HEADERS = ("duration (minutes)", "duration (mins)", "duration", "minutes", "time in call")
-# No video meeting lasts a week; the cap also keeps each person's sum inside the integer column.
-ATTENDANCE_MINUTES_MAX = 7 * 24 * 60
-
-
-def _column(header: list[str], names: tuple[str, ...]) -> int | None:
-    cleaned = [name.strip().lower().lstrip("\ufeff") for name in header]
-    for name in names:
-        if name in cleaned:
-            return cleaned.index(name)
-    return None
-
-
-def attendance_import_csv(*, event: Event, content: bytes, by: User | None) -> int:
-    """Import attendance from a video platform's participant report (Zoom, Teams, Webex...).
-
-    The file needs an email column and may have a duration in minutes; rows of the same person
-    (people who rejoined) add up. Every row is checked first: if any row is wrong, nothing is
-    saved and AttendanceImportError lists each bad row by its line number.
-    """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise AttendanceImportError([RowError(0, _("The file is not UTF-8 text."))]) from error
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    if not rows:
-        raise AttendanceImportError([RowError(0, _("The file is empty."))])
-    email_at = _column(rows[0], EMAIL_HEADERS)
-    minutes_at = _column(rows[0], MINUTES_HEADERS)
-    if email_at is None:
-        raise AttendanceImportError(
-            [RowError(1, _("No email column: the first row must name a column “Email”."))]
-        )
-    errors: list[RowError] = []
-    found: dict[str, int | None] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        email = row[email_at].strip().lower() if email_at < len(row) else ""
-        if not email or "@" not in email:
-            errors.append(
-                RowError(line, _("“%(value)s” is not an email address.") % {"value": email})
-            )
-            continue
-        duration = None
-        if minutes_at is not None and minutes_at < len(row) and row[minutes_at].strip():
-            value = row[minutes_at].strip()
-            try:
-                duration = int(float(value.replace(",", ".")))
-                if duration < 0:
-                    raise ValueError
-            except (ValueError, OverflowError):  # OverflowError: "inf", "1e400"
-                errors.append(
-                    RowError(line, _("“%(value)s” is not a number of minutes.") % {"value": value})
-                )
-                continue
-            if (found.get(email) or 0) + duration > ATTENDANCE_MINUTES_MAX:
-                errors.append(
-                    RowError(
-                        line,
-                        _(
-                            "“%(value)s” minutes would make this participant present for more "
-                            "than a week: check the duration column."
-                        )
-                        % {"value": value},
-                    )
-                )
-                continue
-        if email in found and duration is not None:
-            found[email] = (found[email] or 0) + duration
-        else:
-            found.setdefault(email, duration)
-    users = {user.email.lower(): user for user in User.objects.filter(email__in=list(found))}
-    for line, row in enumerate(rows[1:], start=2):
-        if email_at < len(row):
-            email = row[email_at].strip().lower()
-            if email in found and email not in users:
-                errors.append(
-                    RowError(line, _("No member has the address %(email)s.") % {"email": email})
-                )
-    if errors:
-        raise AttendanceImportError(sorted(errors, key=lambda error: error.line))
-    if not found:
-        raise AttendanceImportError([RowError(2, _("The file has no participants."))])
-    with transaction.atomic():
-        try:
-            return attendance_mark(
-                event=event,
-                users=[users[email] for email in found],
-                by=by,
-                source=AttendanceSource.IMPORT,
-                minutes={users[email].pk: value for email, value in found.items()},
-            )
-        except IntegrityError as error:  # pragma: no cover - the checks above prevent it
-            raise AttendanceImportError([RowError(0, str(error))]) from error

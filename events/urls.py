@@ -1,6 +1,7 @@
 from django.urls import path
 
-from events import mail_views, views
+from events import views
+from events.mail import views as mail_views
 
 app_name = "events"
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from events import ical, selectors, services
+from events import attendance, ical, selectors, services
 from events.display import event_times
 from events.enums import EventStatus, RegistrationStatus
 from events.forms import AttendanceImportForm, EventFilterForm, FiguresForm
@@ -266,10 +266,10 @@ def attendance_import(request, slug):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.attendance_import_csv(
+            count = attendance.attendance_import_csv(
                 event=event, content=form.cleaned_data["file"].read(), by=request.user
             )
-        except services.AttendanceImportError as error:
+        except attendance.AttendanceImportError as error:
             errors = error.errors
             messages.error(request, error.message)
         else:

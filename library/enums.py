@@ -27,7 +27,3 @@ class Access(models.TextChoices):
 # every PostgreSQL, other languages fall back to 'simple' (no stemming, no stop words).
 SEARCH_CONFIGS = {"ru": "russian", "en": "english"}
 FALLBACK_SEARCH_CONFIG = "simple"
-
-
-def search_config_for(language: str) -> str:
-    return SEARCH_CONFIGS.get(language, FALLBACK_SEARCH_CONFIG)

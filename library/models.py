@@ -14,7 +14,7 @@ from library.storage import (
     issue_pdf_upload_to,
     protected_storage,
 )
-from mirpal.bilingual import localized
+from mirpal.bilingual import Localized
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 
@@ -58,13 +58,8 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"Migration 21 № {self.number}"
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    title = Localized("title")
+    description = Localized("description")
 
 
 class Article(models.Model):
@@ -265,13 +260,8 @@ class Document(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("library:document", args=[self.pk])
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def abstract(self) -> str:
-        return localized(self, "abstract")
+    title = Localized("title")
+    abstract = Localized("abstract")
 
     @property
     def kind_label(self) -> str:

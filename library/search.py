@@ -32,7 +32,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from library.counts import counts_cached
-from library.enums import ARTICLE_KIND, ARTICLE_KIND_LABEL, SEARCH_CONFIGS, Access, DocumentKind
+from library.enums import (
+    ARTICLE_KIND,
+    ARTICLE_KIND_LABEL,
+    FALLBACK_SEARCH_CONFIG,
+    SEARCH_CONFIGS,
+    Access,
+    DocumentKind,
+)
 from library.models import Article, Document, Issue
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
@@ -58,7 +65,7 @@ def _config_by_language(field_name: str = "language") -> Case:
             When(**{field_name: code}, then=Value(config))
             for code, config in SEARCH_CONFIGS.items()
         ],
-        default=Value("simple"),
+        default=Value(FALLBACK_SEARCH_CONFIG),
         output_field=CharField(),
     )
 

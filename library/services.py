@@ -12,7 +12,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError
 
 from library.counts import counts_forget
 from library.enums import Access
@@ -23,6 +22,7 @@ from library.storage import protected_storage
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
 from mirpal.models import AuditAction, WebhookTopic
+from mirpal.queueing import tasks_publish
 from mirpal.webhooks import webhooks_notify
 
 logger = logging.getLogger(__name__)
@@ -79,14 +79,13 @@ def _delete_after_commit(old_name: str, new_name: str) -> None:
 
 
 def _queue_text_extraction(document_id: int) -> None:
-    from library.tasks import document_text_extract_task
+    from library.tasks import document_text_extract_task  # library.tasks imports this module
 
+    # Named, not queue_after_commit's callback: the tests tell it apart from the other callbacks.
+    # Without a broker the document stays without text until the admin action "Read the text
+    # again".
     def queue_text_extraction():
-        try:
-            document_text_extract_task.delay(document_id=document_id)
-        except OperationalError:
-            # The document stays without text until the admin action "Read the text again".
-            logger.warning("broker unavailable; text of document %s not queued", document_id)
+        tasks_publish(document_text_extract_task, [{"document_id": document_id}])
 
     transaction.on_commit(queue_text_extraction)
 
@@ -254,7 +253,7 @@ def document_text_extract(*, document_id: int) -> bool:
     Safe to run twice or late: the row is locked, and if the file was replaced meanwhile the text
     of the current file is read. A damaged file is noted in `text_error`, never retried.
     Returns whether text was stored."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         document = Document.objects.select_for_update().filter(pk=document_id).first()
         if document is None or not document.file:
             return False
@@ -382,15 +381,6 @@ def article_create(
         article.author_members.set(author_members)
         article.author_experts.set(author_experts)
     return article
-
-
-def search_vectors_refresh() -> tuple[int, int]:
-    """Rebuild every search vector (after a change to how vectors are built)."""
-    with transaction.atomic():
-        documents = Document.objects.update(search_vector=document_search_vector())
-        articles = Article.objects.update(search_vector=article_search_vector())
-        _counts_changed()
-    return documents, articles
 
 
 def search_log_record(*, query: str, results_count: int, language: str) -> SearchLog:

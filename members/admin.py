@@ -130,4 +130,4 @@ class MembershipDecisionAdmin(admin.ModelAdmin):
         return False
 
 
-from members import roster_admin  # noqa: F401,E402
+import members.roster.admin  # noqa: F401,E402

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.enums import MembershipStatus, OrganisationType
 from members.models import Profile
+from members.services import profile_create
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
@@ -92,8 +93,6 @@ class ApplicationSignupForm(ProfileFieldsMixin):
     )
 
     def signup(self, request, user):
-        from members.services import profile_create
-
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])

@@ -53,7 +53,7 @@ PROFILE_FIELDS = (
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def profile_create(*, user: User, interests: Iterable = (), **fields) -> Profile:
     """Create the applicant's profile as a pending membership; the time zone defaults from the
     country when none is given."""
@@ -69,7 +69,7 @@ def profile_create(*, user: User, interests: Iterable = (), **fields) -> Profile
     return profile
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def profile_update(*, profile: Profile, interests: Iterable | None = None, **fields) -> Profile:
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
@@ -94,7 +94,7 @@ def membership_decide(
     locked first, so two secretariat staff deciding at once cannot both act on a stale state.
     Raises MembershipError if the current state does not allow this decision.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         if to_status not in ALLOWED_DECISIONS.get(locked.status, set()):
             raise MembershipError(f"cannot move a {locked.status} membership to {to_status}")

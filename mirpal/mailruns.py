@@ -15,7 +15,6 @@ again a run that nobody is moving: the broker was down at the click, or the work
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-logger = logging.getLogger(__name__)
+from mirpal.queueing import tasks_publish
 
 
 class RunStatus(models.TextChoices):
@@ -119,16 +118,10 @@ def run_dispatch(*, runs: models.QuerySet, task, run_id: int) -> bool:
     """Hand the run to Celery; the caller has set its queued_at already, so that a task starting
     at once never waits on this process's update. A broker that does not answer clears queued_at
     and the sweep queues the run once it is back; the caller's action has committed either way."""
-    from mirpal.celery import app
-
-    try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
-            task.apply_async(kwargs={"run_id": run_id}, connection=connection, retry=False)
-    except Exception:  # the broker's errors vary by transport; all mean "not queued"
-        logger.warning("broker unavailable; mail run %s left for the sweep", run_id)
-        runs.filter(pk=run_id).update(queued_at=None)
-        return False
-    return True
+    if tasks_publish(task, [{"run_id": run_id}]):
+        return True
+    runs.filter(pk=run_id).update(queued_at=None)
+    return False
 
 
 def run_requeue(*, runs: models.QuerySet, task, run_id: int) -> bool:

@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -94,11 +95,6 @@ class MailPreference(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    def wants(self, kind: str) -> bool:
-        if kind == MailKind.DIGEST:
-            return self.digest != DigestFrequency.NEVER
-        return getattr(self, kind, True)
-
 
 class OutboxMessage(models.Model):
     """One mail to send, written in the same transaction as the action that caused it.
@@ -188,8 +184,6 @@ class WebhookTopic(models.TextChoices):
 
 
 def webhook_secret_new() -> str:
-    import secrets
-
     return secrets.token_hex(32)
 
 
@@ -282,10 +276,6 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 class WebhookEndpoint(models.Model):

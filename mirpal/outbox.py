@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +38,7 @@ from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
 from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.queueing import tasks_publish
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,7 @@ def outbox_dispatch(*, message_ids: list[int]) -> int:
     and unmarked, and the sweep queues them when the broker is back. The caller's action has
     already committed either way.
     """
-    from mirpal.celery import app
-    from mirpal.tasks import outbox_send_batch_task
+    from mirpal.tasks import outbox_send_batch_task  # mirpal.tasks imports this module
 
     if not message_ids:
         return 0
@@ -122,22 +122,16 @@ def outbox_dispatch(*, message_ids: list[int]) -> int:
     OutboxMessage.objects.filter(id__in=message_ids, status=OutboxStatus.PENDING).update(
         queued_at=timezone.now()
     )
-    queued = 0
-    try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
-            for start in range(0, len(message_ids), size):
-                outbox_send_batch_task.apply_async(
-                    kwargs={"message_ids": message_ids[start : start + size]},
-                    connection=broker,
-                    retry=False,
-                )
-                queued += 1
-    except Exception:  # the broker's errors vary by transport; all mean "not queued"
-        left = message_ids[queued * size :]
+    batches = [
+        {"message_ids": message_ids[start : start + size]}
+        for start in range(0, len(message_ids), size)
+    ]
+    queued = tasks_publish(outbox_send_batch_task, batches)
+    left = message_ids[queued * size :]
+    if left:
         OutboxMessage.objects.filter(id__in=left, status=OutboxStatus.PENDING).update(
             queued_at=None
         )
-        logger.warning("broker unavailable; %d outbox rows left for the sweep", len(left))
     return queued
 
 
@@ -191,25 +185,29 @@ def _claim(message_ids: list[int], *, token: int) -> list[OutboxMessage]:
     return rows
 
 
-def _skip_lapsed_members(rows: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Drop members-only mail whose recipient is no longer an approved member."""
-    from members.enums import MembershipStatus
-    from members.models import Profile
+# Who may still receive a claimed row is for the apps above to say (a members-only mail goes only
+# to an approved member): each registers a check in its AppConfig.ready(), since the ground
+# imports no app. A check gets the claimed rows and returns the ids of those that must not go.
+RecipientCheck = Callable[[list[OutboxMessage]], set[int]]
+_recipient_checks: list[tuple[RecipientCheck, str]] = []
 
-    recipient_ids = {row.recipient_id for row in rows if row.members_only}
-    if not recipient_ids:
-        return rows
-    approved = set(
-        Profile.objects.filter(
-            user_id__in=recipient_ids, status=MembershipStatus.APPROVED
-        ).values_list("user_id", flat=True)
-    )
-    lapsed = [row.id for row in rows if row.members_only and row.recipient_id not in approved]
-    if lapsed:
-        OutboxMessage.objects.filter(id__in=lapsed).update(
-            status=OutboxStatus.SKIPPED, last_error="recipient is not an approved member"
-        )
-    return [row for row in rows if row.id not in set(lapsed)]
+
+def outbox_recipient_filter_register(check: RecipientCheck, *, reason: str) -> None:
+    """Run `check` on every claimed batch before sending; the rows it names are marked skipped
+    with `reason` kept for the secretariat. Registering the same check again changes nothing."""
+    if all(check is not registered for registered, _ in _recipient_checks):
+        _recipient_checks.append((check, reason))
+
+
+def _skip_barred_recipients(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    for check, reason in _recipient_checks:
+        barred = check(rows) if rows else set()
+        if barred:
+            OutboxMessage.objects.filter(id__in=barred).update(
+                status=OutboxStatus.SKIPPED, last_error=reason
+            )
+            rows = [row for row in rows if row.id not in barred]
+    return rows
 
 
 def _as_email(row: OutboxMessage, connection) -> EmailMultiAlternatives:
@@ -252,7 +250,7 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     """
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with _claim_token() as token:
-        rows = _skip_lapsed_members(_claim(message_ids, token=token))
+        rows = _skip_barred_recipients(_claim(message_ids, token=token))
         if rows:
             _send(rows, counts)
     return counts

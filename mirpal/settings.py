@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "library",
     "api",
     "panel",
+    "portal",
+    "demo",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -7,8 +7,7 @@ admin.site.site_header = "MIRPAL"
 admin.site.site_title = "MIRPAL"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
+    path("", include("portal.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("mail/preferences/", views.mail_preferences, name="mail_preferences"),
     path("mail/unsubscribe/<str:token>/", views.mail_unsubscribe, name="mail_unsubscribe"),

@@ -12,17 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mirpal import health, preferences
 from mirpal.forms import MailPreferenceForm
 from mirpal.models import MailKind
-from mirpal.selectors import home_figures
-
-
-@require_GET
-def home(request):
-    return render(request, "home.html", {"figures": home_figures()})
-
-
-@require_GET
-def about(request):
-    return render(request, "about.html")
 
 
 @never_cache

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import time
 import urllib.error
 import urllib.request
@@ -27,8 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mirpal.models import Partner, WebhookDelivery, WebhookEndpoint, WebhookStatus, WebhookTopic
-
-logger = logging.getLogger(__name__)
+from mirpal.queueing import queue_after_commit, tasks_publish
 
 SIGNATURE_HEADER = "X-Mirpal-Signature"
 USER_AGENT = "MIRPAL-Webhooks/1"
@@ -80,20 +78,11 @@ def webhooks_notify(*, topic: str, data: dict) -> list[WebhookDelivery]:
             for endpoint in endpoints
         ]
     )
-    ids = [str(delivery.pk) for delivery in deliveries]
-    if ids:
-        transaction.on_commit(lambda: _queue(ids))
+    # Deliveries the broker does not take stay pending, and webhooks_sweep queues them.
+    queue_after_commit(
+        webhook_deliver_task, [{"delivery_id": str(delivery.pk)} for delivery in deliveries]
+    )
     return deliveries
-
-
-def _queue(delivery_ids: list[str]) -> None:
-    # The change has committed; a broker that does not answer must not turn it into an error.
-    # The deliveries stay pending and webhooks_sweep queues them when the broker is back.
-    for pk in delivery_ids:
-        try:
-            webhook_deliver_task.apply_async(kwargs={"delivery_id": pk}, retry=False)
-        except Exception:  # kombu's errors vary by transport; all mean "not queued"
-            logger.warning("broker unavailable; webhook delivery %s left for the sweep", pk)
 
 
 def webhooks_event_changed(*, event, topic: str) -> list[WebhookDelivery]:
@@ -200,7 +189,7 @@ def webhooks_sweep() -> int:
             created_at__lt=timezone.now() - timedelta(minutes=5),
         ).values_list("pk", flat=True)[:5000]
     )
-    _queue([str(pk) for pk in lost])
+    tasks_publish(webhook_deliver_task, [{"delivery_id": str(pk)} for pk in lost])
     return len(lost)
 
 

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from panel.selectors import EMPTY_SEARCHES, FIGURE_SLUGS, LIBRARY_DOWNLOADS
+from panel.selectors.figures import EMPTY_SEARCHES, FIGURE_SLUGS, LIBRARY_DOWNLOADS
 
 MEMBERS = "members.view_profile"
 REPORT = MEMBERS

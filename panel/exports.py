@@ -19,7 +19,6 @@ apostrophe, in CSV and in Excel alike.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,11 +31,12 @@ from events.models import Attendance, Registration
 from library.models import Document, Issue
 from members.enums import ContactVisibility, MembershipStatus
 from members.models import Profile, User
-from members.roster_selectors import roster_export_rows
+from members.roster.selectors import roster_export_rows
 from mirpal.models import Topic
-from panel.selectors import Period, events_of
+from mirpal.spreadsheets import spreadsheet_cell
+from panel.selectors.events import events_of
+from panel.selectors.periods import Period
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HIDDEN = "—"
 
 
@@ -57,22 +57,6 @@ DATASETS = [
     ("library", _("Library")),
 ]
 FORMATS = [("csv", "CSV"), ("xlsx", "Excel")]
-
-
-def cell_safe(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass
@@ -337,7 +321,7 @@ def csv_lines(table: Table) -> Iterator[str]:
     yield "\ufeff"  # so that Excel opens the UTF-8 file with the right letters
     yield writer.writerow(table.header)
     for row in table.rows:
-        yield writer.writerow([cell_safe(value) for value in row])
+        yield writer.writerow([spreadsheet_cell(value) for value in row])
 
 
 def csv_response(table: Table, *, audience: str) -> StreamingHttpResponse:
@@ -351,6 +335,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
     """A workbook with one sheet per (title, header, rows), written in openpyxl's streaming mode."""
+    # Imported here: openpyxl takes a noticeable part of a second to load, and only the Excel
+    # downloads need it, so web and worker processes do not pay for it at start.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -361,12 +347,12 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
         sheet = workbook.create_sheet(title=title[:31])
         heading = []
         for name in header:
-            cell = WriteOnlyCell(sheet, value=cell_safe(name))
+            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(name))
             cell.font = bold
             heading.append(cell)
         sheet.append(heading)
         for row in rows:
-            sheet.append([cell_safe(value) for value in row])
+            sheet.append([spreadsheet_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,9 +3,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.mail_forms import AudienceForm
+from events.mail.forms import AudienceForm
 from panel.exports import AUDIENCES, DATASETS, FORMATS
-from panel.selectors import Period, period_default
+from panel.selectors.periods import Period, period_default
 
 LONGEST_PERIOD_DAYS = 10 * 366
 

@@ -9,9 +9,16 @@ from django.utils.translation import gettext as _
 
 from library.models import Document, Issue
 from mirpal.countries import Country
-from panel import selectors
 from panel.exports import xlsx_bytes
-from panel.selectors import Figure, HeldEvent, Period
+from panel.selectors import figures as figure_selectors
+from panel.selectors.figures import LIBRARY_DOWNLOADS, Figure
+from panel.selectors.periods import Period
+from panel.selectors.report import (
+    HeldEvent,
+    documents_published,
+    events_held,
+    issues_published,
+)
 
 REPORT_FIGURES = [
     "members-country",
@@ -20,7 +27,7 @@ REPORT_FIGURES = [
     "events-organisation-type",
     "invitations-country",
     "searches-month",
-    selectors.LIBRARY_DOWNLOADS,
+    LIBRARY_DOWNLOADS,
 ]
 
 
@@ -47,10 +54,10 @@ def donor_report(*, period: Period) -> DonorReport:
     """Everything the report shows, in a constant number of grouped queries."""
     return DonorReport(
         period=period,
-        figures=[selectors.figure(slug=slug, period=period) for slug in REPORT_FIGURES],
-        events=selectors.events_held(period=period),
-        issues=selectors.issues_published(period=period),
-        documents=selectors.documents_published(period=period),
+        figures=[figure_selectors.figure(slug=slug, period=period) for slug in REPORT_FIGURES],
+        events=events_held(period=period),
+        issues=issues_published(period=period),
+        documents=documents_published(period=period),
     )
 
 

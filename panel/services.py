@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from events.mailings import Audience, audience_members
+from events.audiences import Audience, audience_members
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
 from mirpal.mail import mail_render
@@ -63,7 +63,7 @@ def message_recipient_ids(*, audience: Audience) -> set[int]:
     return users_wanting(kind=MailKind.NEWS, user_ids=audience_members(audience))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def message_send(
     *,
     token: uuid.UUID,
@@ -76,11 +76,12 @@ def message_send(
 ) -> Message:
     """Record the message and whom it goes to; a worker writes their mails (mirpal.mailruns).
 
-    One transaction and a constant number of queries whatever the audience's size: the members
-    are fixed now, and the writing (one outbox row per member, in their mail language) is queued
-    after the commit. Idempotent: the token comes from the form, so the same form sent twice, even
-    at the same moment, returns the message already recorded and queues nothing new (the outbox
-    keys are unique too). The audit log notes who sent it and to how many.
+    One transaction of its own (durable: never run inside another) and a constant number of
+    queries whatever the audience's size: the members are fixed now, and the writing (one outbox
+    row per member, in their mail language) is queued after the commit. Idempotent: the token
+    comes from the form, so the same form sent twice, even at the same moment, returns the message
+    already recorded and queues nothing new (the outbox keys are unique too). The audit log notes
+    who sent it and to how many.
     """
     existing = Message.objects.filter(token=token).first()
     if existing is not None:
@@ -110,6 +111,7 @@ def message_send(
 
 
 def message_dispatch(*, message_id: int) -> bool:
+    # Imported here: panel.tasks imports this module for message_write.
     from panel.tasks import message_write_task
 
     return run_dispatch(runs=Message.objects, task=message_write_task, run_id=message_id)

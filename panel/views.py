@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from events.mailings import audience_describe
+from events.audiences import audience_describe
 from mirpal.models import Message
-from panel import access, exports, selectors
+from panel import access, exports
 from panel.access import any_panel_page, panel_required, permission
 from panel.forms import ExportForm, MessageForm, default_dates, period_form
 from panel.report import donor_report, donor_report_xlsx
+from panel.selectors import figures as figure_selectors
+from panel.selectors.home import panel_events_coming, panel_published_lately, panel_waiting
+from panel.selectors.messages import messages_sent
 from panel.services import (
     message_mail,
     message_mail_counts,
@@ -29,13 +32,13 @@ MESSAGE_FIELDS = ("subject_en", "subject_ru", "body_en", "body_ru")
 @panel_required(any_panel_page)
 @require_GET
 def home(request):
-    issues, documents = selectors.panel_published_lately()
+    issues, documents = panel_published_lately()
     return render(
         request,
         "panel/home.html",
         {
-            "waiting": selectors.panel_waiting(),
-            "events": selectors.panel_events_coming(),
+            "waiting": panel_waiting(),
+            "events": panel_events_coming(),
             "issues": issues,
             "documents": documents,
             "access": access.panel_access(request.user),
@@ -55,7 +58,7 @@ def figures(request):
         {
             "form": form,
             "period": period,
-            "figures": [selectors.figure(slug=slug, period=period) for slug in slugs],
+            "figures": [figure_selectors.figure(slug=slug, period=period) for slug in slugs],
             "access": access.panel_access(request.user),
             "period_query": f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}",
         },
@@ -66,12 +69,12 @@ def figures(request):
 @panel_required(access.figures_allowed)
 @require_GET
 def figure_csv(request, slug: str):
-    if slug not in selectors.FIGURE_SLUGS:
+    if slug not in figure_selectors.FIGURE_SLUGS:
         raise Http404
     if not request.user.has_perm(access.figure_permission(slug)):
         raise PermissionDenied
     period = period_form(request.GET).period()
-    figure = selectors.figure(slug=slug, period=period)
+    figure = figure_selectors.figure(slug=slug, period=period)
     header = ["code", figure.dimension, *(label for _key, label in figure.series)]
     rows = ([row.code, row.label, *row.values] for row in figure.rows)
     table = exports.Table(f"{slug}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", header, rows)
@@ -140,7 +143,7 @@ def messages_list(request):
     return render(
         request,
         "panel/messages.html",
-        {"messages_sent": selectors.messages_sent(), "access": access.panel_access(request.user)},
+        {"messages_sent": messages_sent(), "access": access.panel_access(request.user)},
     )
 
 
@@ -182,7 +185,7 @@ def message_new(request):
 @panel_required(permission(access.MESSAGES))
 @require_GET
 def message_detail(request, pk: int):
-    message = get_object_or_404(selectors.messages_sent(), pk=pk)
+    message = get_object_or_404(messages_sent(), pk=pk)
     return render(
         request,
         "panel/message.html",

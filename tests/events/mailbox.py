@@ -7,7 +7,8 @@ from email.message import EmailMessage
 
 import icalendar
 
-from events import mailings
+from events import audiences, services
+from events.mail import invitations
 from tests.events import rfc5545
 from tests.smtp import SmtpSink
 
@@ -51,10 +52,10 @@ def html_of(message: EmailMessage) -> str:
     return part.get_content() if part is not None else ""
 
 
-def invite_everyone(event) -> mailings.InviteResult:
+def invite_everyone(event) -> invitations.InviteResult:
     """Invite every approved member as the secretariat's click does, and write the invitations
     as the worker would after the commit."""
-    result = mailings.event_invite(event=event, audience=mailings.Audience(kind="all"), by=None)
+    result = services.event_invite(event=event, audience=audiences.Audience(kind="all"), by=None)
     if result.run is not None:
-        mailings.invitation_run_write(run_id=result.run.pk)
+        invitations.invitation_run_write(run_id=result.run.pk)
     return result

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from events import selectors, services
+from events import attendance, selectors
 from events.models import Attendance, Event
 from tests.factories.events import EventFactory, RegistrationFactory, in_days
 from tests.factories.members import ProfileFactory
@@ -34,7 +34,7 @@ def test_zoom_report_is_imported_and_rejoins_add_up(past_event, secretariat):
         + "Айгуль,aigul@example.org,03/12/2030 10:45,03/12/2030 11:30,45,No\n"
         + "Ion,ion@example.org,03/12/2030 10:05,03/12/2030 12:00,115,No\n"
     )
-    count = services.attendance_import_csv(
+    count = attendance.attendance_import_csv(
         event=past_event, content=report.encode(), by=secretariat
     )
     assert count == 2
@@ -52,8 +52,8 @@ def test_a_bad_row_saves_nothing_and_each_bad_row_is_named(past_event, secretari
         "stranger@example.org;12\n"
         "ok@example.org;ten\n"
     )
-    with pytest.raises(services.AttendanceImportError) as caught:
-        services.attendance_import_csv(event=past_event, content=report.encode(), by=secretariat)
+    with pytest.raises(attendance.AttendanceImportError) as caught:
+        attendance.attendance_import_csv(event=past_event, content=report.encode(), by=secretariat)
     assert [(error.line, error.message) for error in caught.value.errors] == [
         (3, "“not-an-address” is not an email address."),
         (4, "No member has the address stranger@example.org."),
@@ -63,8 +63,8 @@ def test_a_bad_row_saves_nothing_and_each_bad_row_is_named(past_event, secretari
 
 
 def test_a_file_without_an_email_column_is_refused(past_event):
-    with pytest.raises(services.AttendanceImportError) as caught:
-        services.attendance_import_csv(event=past_event, content=b"Name,Minutes\nA,3\n", by=None)
+    with pytest.raises(attendance.AttendanceImportError) as caught:
+        attendance.attendance_import_csv(event=past_event, content=b"Name,Minutes\nA,3\n", by=None)
     assert [error.message for error in caught.value.errors] == [
         "No email column: the first row must name a column “Email”."
     ]
@@ -130,8 +130,8 @@ def test_figures_by_country_and_organisation_type(past_event):
     for user in (kz_gov, md_ngo, md_gov):
         RegistrationFactory(event=past_event, user=user)
     RegistrationFactory(event=other, user=kz_gov)
-    services.attendance_mark(event=past_event, users=[kz_gov, md_ngo], by=None)
-    services.attendance_mark(event=other, users=[kz_gov], by=None)
+    attendance.attendance_mark(event=past_event, users=[kz_gov, md_ngo], by=None)
+    attendance.attendance_mark(event=other, users=[kz_gov], by=None)
 
     one = selectors.attendance_figures(events=Event.objects.filter(pk=past_event.pk))
     assert [(row.code, row.registered, row.attended) for row in one.by_country] == [
@@ -157,7 +157,7 @@ def test_figures_page_query_count_does_not_grow(count, secretariat, django_asser
             starts_at=in_days(-index - 1), ends_at=in_days(-index - 1) + datetime.timedelta(hours=1)
         )
         registration = RegistrationFactory(event=event)
-        services.attendance_mark(event=event, users=[registration.user], by=None)
+        attendance.attendance_mark(event=event, users=[registration.user], by=None)
     client = Client()
     client.force_login(secretariat)
     with django_assert_num_queries(10):

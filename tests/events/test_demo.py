@@ -3,9 +3,9 @@ import time
 import pytest
 from django.test import Client
 
-from events import demo
+from demo import events as demo
+from demo import members as members_demo
 from events.models import Event, Registration, Series, Session
-from members import demo as members_demo
 
 pytestmark = pytest.mark.django_db
 

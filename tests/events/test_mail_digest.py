@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from events import mailings
+from events.mail import digests
 from events.models import Event
 from mirpal.models import MailPreference, OutboxMessage, Topic
 from mirpal.outbox import outbox_send_pending
@@ -18,12 +18,12 @@ NOW = datetime.datetime(2030, 3, 13, 8, 0, tzinfo=datetime.UTC)  # a Wednesday
 
 
 def test_the_periods():
-    assert mailings.digest_period(frequency="weekly", now=NOW) == (
+    assert digests.digest_period(frequency="weekly", now=NOW) == (
         "2030-W10",
         datetime.datetime(2030, 3, 4, tzinfo=datetime.UTC),
         datetime.datetime(2030, 3, 11, tzinfo=datetime.UTC),
     )
-    assert mailings.digest_period(frequency="monthly", now=NOW) == (
+    assert digests.digest_period(frequency="monthly", now=NOW) == (
         "2030-02",
         datetime.datetime(2030, 2, 1, tzinfo=datetime.UTC),
         datetime.datetime(2030, 3, 1, tzinfo=datetime.UTC),
@@ -54,8 +54,8 @@ def test_followers_of_a_topic_or_country_get_the_new_events_once_in_their_langua
     MailPreference.objects.create(user=monthly, digest="monthly")
     suspended = ProfileFactory(status="suspended", interests=[topics[0]]).user
 
-    assert mailings.digests_send(frequency="weekly", now=NOW) == 2
-    assert mailings.digests_send(frequency="weekly", now=NOW) == 0
+    assert digests.digests_send(frequency="weekly", now=NOW) == 2
+    assert digests.digests_send(frequency="weekly", now=NOW) == 0
     assert sorted(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == sorted(
         f"digest:weekly:2030-W10:{user.pk}" for user in (by_topic, by_country)
     )
@@ -81,11 +81,11 @@ def test_library_documents_are_in_the_digest(smtp_sink):
     document.topics.set([topic])
     Document.objects.filter(pk=document.pk).update(created_at=NOW - datetime.timedelta(days=4))
     reader = ProfileFactory(mail_language="en", interests=[topic]).user
-    assert mailings.digests_send(frequency="weekly", now=NOW) == 1
+    assert digests.digests_send(frequency="weekly", now=NOW) == 1
     outbox_send_pending()
     assert "Remittances in 2029" in SmtpSink.text(smtp_sink.to(reader.email)[0])
 
 
 def test_nothing_new_means_no_digest():
     ProfileFactory(interests=[Topic.objects.first()])
-    assert mailings.digests_send(frequency="weekly", now=timezone.now()) == 0
+    assert digests.digests_send(frequency="weekly", now=timezone.now()) == 0

@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events import mailings, services
+from events import services
+from events.mail import invitations
 from events.models import Invitation, InvitationRun
 from events.tasks import invitation_run_write_task
 from mirpal.models import OutboxMessage
@@ -95,7 +96,7 @@ def test_the_admin_page_shows_how_far_the_writing_and_sending_have_got(
 
     settings.MAIL_RUN_CHUNK_SIZE = 2
     settings.MAIL_RUN_TASK_SECONDS = 0  # one chunk, then the task would queue itself again
-    assert mailings.invitation_run_write(run_id=run.pk) is True
+    assert invitations.invitation_run_write(run_id=run.pk) is True
     page = progress_of(admin_client, event)
     assert "2 of 5 invitations written</strong> (being written)" in page
     assert f"Members from one country: Kazakhstan · {secretariat.email}" in page
@@ -140,11 +141,11 @@ def test_a_cancellation_stops_the_run_and_no_invitation_follows_it(admin_client,
     run = InvitationRun.objects.get()
     settings.MAIL_RUN_CHUNK_SIZE = 2
     settings.MAIL_RUN_TASK_SECONDS = 0
-    assert mailings.invitation_run_write(run_id=run.pk) is True
+    assert invitations.invitation_run_write(run_id=run.pk) is True
     services.event_cancel(event=event, by=None, reason="The speaker is ill.")
     invited_before = set(Invitation.objects.values_list("user_id", flat=True))
 
-    assert mailings.invitation_run_write(run_id=run.pk) is False
+    assert invitations.invitation_run_write(run_id=run.pk) is False
     run.refresh_from_db()
     assert (run.status, run.stop_reason, run.written) == ("stopped", "not_published", 2)
     assert set(Invitation.objects.values_list("user_id", flat=True)) == invited_before

@@ -9,9 +9,10 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from events import mailings, services
+from events import audiences, services
+from events.audiences import Audience, AudienceKind
 from events.enums import RegistrationStatus
-from events.mailings import Audience, AudienceKind
+from events.mail import tokens
 from events.models import Event, Invitation, InvitationRun, Registration
 from events.tasks import invitation_run_write_task
 from members.models import Expert
@@ -27,7 +28,7 @@ ALL = Audience(kind=AudienceKind.ALL)
 
 def invite(event, audience=ALL, by=None):
     """The secretariat's decision, then the task that writes it, as the worker runs it."""
-    result = mailings.event_invite(event=event, audience=audience, by=by)
+    result = services.event_invite(event=event, audience=audience, by=by)
     if result.run is not None:
         invitation_run_write_task(run_id=result.run.pk)
     return result
@@ -130,7 +131,7 @@ def test_audiences_pick_the_right_members():
     Expert.objects.create(name_en="No account", name_ru="Без учётной записи")
 
     def ids(**kwargs):
-        return mailings.audience_user_ids(Audience(**kwargs))
+        return audiences.audience_user_ids(Audience(**kwargs))
 
     assert ids(kind="all") == {kz.pk, tj.pk, expert_user.pk}
     assert ids(kind="country", country="TJ") == {tj.pk}
@@ -157,11 +158,11 @@ def test_inviting_again_mails_only_the_new_people(member):
 def test_publish_and_invite_is_one_transaction(member):
     draft = EventFactory(status="draft", sequence=0, published_at=None)
     with pytest.raises(services.EventError):
-        mailings.event_publish_and_invite(event=draft, audience=Audience(kind="nonsense"), by=None)
+        services.event_publish_and_invite(event=draft, audience=Audience(kind="nonsense"), by=None)
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert Invitation.objects.count() == 0
-    result = mailings.event_publish_and_invite(event=draft, audience=ALL, by=None)
+    result = services.event_publish_and_invite(event=draft, audience=ALL, by=None)
     invitation_run_write_task(run_id=result.run.pk)
     draft.refresh_from_db()
     assert (draft.status, result.invited, OutboxMessage.objects.count()) == ("published", 1, 1)
@@ -178,11 +179,11 @@ def test_a_draft_cannot_be_invited_to():
 def links_of(event, user):
     return (
         reverse(
-            "events:rsvp", args=[mailings.rsvp_token(event=event, user_id=user.pk, answer="going")]
+            "events:rsvp", args=[tokens.rsvp_token(event=event, user_id=user.pk, answer="going")]
         ),
         reverse(
             "events:rsvp",
-            args=[mailings.rsvp_token(event=event, user_id=user.pk, answer="not_going")],
+            args=[tokens.rsvp_token(event=event, user_id=user.pk, answer="not_going")],
         ),
     )
 
@@ -219,8 +220,8 @@ def test_post_registers_and_posting_twice_registers_once(client, member):
 
 def test_a_tampered_link_is_refused_with_a_clear_page(client, member):
     event = EventFactory()
-    token = mailings.rsvp_token(event=event, user_id=member.pk, answer="going")
-    data = signing.loads(token, salt=mailings.RSVP_SALT)
+    token = tokens.rsvp_token(event=event, user_id=member.pk, answer="going")
+    data = signing.loads(token, salt=tokens.RSVP_SALT)
     forged = signing.dumps({**data, "u": member.pk + 1}, salt="not-the-salt", compress=True)
     for bad in (token[:-3] + "abc", forged):
         url = reverse("events:rsvp", args=[bad])

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from events import mailings
+from events.mail import invitations, nudges
 from events.models import Invitation, Registration
 from mirpal.models import OutboxMessage
 from mirpal.outbox import outbox_send_pending
@@ -29,7 +29,7 @@ def invite_and_send(event) -> None:
 
 def invitation_sent_at(event, user, moment: datetime.datetime) -> None:
     """Say when the invitation reached this member (as the outbox recorded its sending)."""
-    key = mailings.invitation_key(event, user.pk)
+    key = invitations.invitation_key(event, user.pk)
     assert OutboxMessage.objects.filter(idempotency_key=key).update(sent_at=moment) == 1
 
 
@@ -50,11 +50,11 @@ def test_no_nudge_minutes_after_the_invitation_even_when_registration_closes_soo
     invite_and_send(event)
     smtp_sink.clear()
 
-    assert mailings.nudges_send_due(now=now + 5 * MINUTE) == 0
-    assert mailings.nudges_send_due(now=now + 20 * 60 * MINUTE) == 0
+    assert nudges.nudges_send_due(now=now + 5 * MINUTE) == 0
+    assert nudges.nudges_send_due(now=now + 20 * 60 * MINUTE) == 0
     # Two days were left when it came: after half of them (one day) a nudge is sensible.
-    assert mailings.nudges_send_due(now=now + DAY + MINUTE) == 1
-    assert mailings.nudges_send_due(now=now + DAY + 2 * MINUTE) == 0
+    assert nudges.nudges_send_due(now=now + DAY + MINUTE) == 1
+    assert nudges.nudges_send_due(now=now + DAY + 2 * MINUTE) == 0
     assert nudge_keys() == [f"event:{event.pk}:nudge:{member.pk}:v1"]
     outbox_send_pending()
     [nudge] = smtp_sink.to(member.email)
@@ -74,12 +74,12 @@ def test_a_nudge_waits_two_days_when_plenty_of_time_is_left(settings, smtp_sink)
     invitation_sent_at(event, early, now)
     invitation_sent_at(event, late, now + 6 * DAY)
 
-    assert mailings.nudges_send_due(now=now + 4 * DAY) == 0  # not yet three days to the close
+    assert nudges.nudges_send_due(now=now + 4 * DAY) == 0  # not yet three days to the close
     # Three days before the close the early invitee has had it five days: nudged. The late one,
     # invited two days before the close, is nudged after half of those two days.
-    assert mailings.nudges_send_due(now=now + 5 * DAY + MINUTE) == 1
-    assert mailings.nudges_send_due(now=now + 7 * DAY - MINUTE) == 0
-    assert mailings.nudges_send_due(now=now + 7 * DAY + MINUTE) == 1
+    assert nudges.nudges_send_due(now=now + 5 * DAY + MINUTE) == 1
+    assert nudges.nudges_send_due(now=now + 7 * DAY - MINUTE) == 0
+    assert nudges.nudges_send_due(now=now + 7 * DAY + MINUTE) == 1
     assert nudge_keys() == sorted(f"event:{event.pk}:nudge:{user.pk}:v1" for user in (early, late))
 
 
@@ -102,8 +102,8 @@ def test_never_on_the_day_the_invitation_came(smtp_sink):
     invitation_sent_at(event, same_day, at(8))
     invitation_sent_at(event, evening_before, at(22, days=-1))
 
-    assert mailings.nudges_send_due(now=at(14, 30)) == 1
-    assert mailings.nudges_send_due(now=at(19, 30)) == 0
+    assert nudges.nudges_send_due(now=at(14, 30)) == 1
+    assert nudges.nudges_send_due(now=at(19, 30)) == 0
     assert nudge_keys() == [f"event:{event.pk}:nudge:{evening_before.pk}:v1"]
 
 
@@ -118,8 +118,8 @@ def test_an_invitation_still_waiting_in_the_outbox_counts_from_when_it_was_queue
     invite_everyone(event)
     assert OutboxMessage.objects.get(kind="event_invitation").sent_at is None
 
-    assert mailings.nudges_send_due(now=now + 5 * MINUTE) == 0
-    assert mailings.nudges_send_due(now=now + DAY + MINUTE) == 1
+    assert nudges.nudges_send_due(now=now + 5 * MINUTE) == 0
+    assert nudges.nudges_send_due(now=now + DAY + MINUTE) == 1
     assert nudge_keys() == [f"event:{event.pk}:nudge:{member.pk}:v1"]
 
 
@@ -135,5 +135,5 @@ def test_no_nudge_to_those_who_answered_or_registered(smtp_sink):
     Invitation.objects.filter(user=answered).update(answer="not_going", answered_at=now)
     Registration.objects.create(event=event, user=registered, status="confirmed")
 
-    assert mailings.nudges_send_due(now=now + DAY + MINUTE) == 1
+    assert nudges.nudges_send_due(now=now + DAY + MINUTE) == 1
     assert nudge_keys() == [f"event:{event.pk}:nudge:{silent.pk}:v1"]

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import mailings
+from events.mail import tokens
 from events.models import Registration
 from mirpal.models import MailPreference, OutboxMessage
 from mirpal.outbox import outbox_send_pending
@@ -200,7 +200,7 @@ def test_answering_through_the_link_in_the_invitation_is_confirmed_too(smtp_sink
     member = ProfileFactory().user
     event = EventFactory()
     invite_everyone(event)
-    token = mailings.rsvp_token(event=event, user_id=member.pk, answer="going")
+    token = tokens.rsvp_token(event=event, user_id=member.pk, answer="going")
     assert client.post(reverse("events:rsvp", args=[token])).status_code == 200
     outbox_send_pending()
     subjects = [SmtpSink.subject(message) for message in smtp_sink.to(member.email)]

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import mailings, services
+from events import services
+from events.mail import reminders, tokens
 from mirpal.models import MailPreference, OutboxMessage
 from mirpal.outbox import outbox_send_pending
 from tests.events.admin_forms import change_event
@@ -32,9 +33,9 @@ def test_the_day_before_reminder_goes_even_if_the_scheduler_missed_its_moment(sm
     RegistrationFactory(event=event, status="declined")
     RegistrationFactory(event=event, status="waiting")
 
-    assert mailings.reminders_send_due(now=now) == 1
-    assert mailings.reminders_send_due(now=now) == 0  # the next beat run: nothing new
-    assert mailings.reminders_send_due(now=now + 10 * HOUR) == 0
+    assert reminders.reminders_send_due(now=now) == 1
+    assert reminders.reminders_send_due(now=now) == 0  # the next beat run: nothing new
+    assert reminders.reminders_send_due(now=now + 10 * HOUR) == 0
     assert keys() == [f"event:{event.pk}:reminder-24h:{registration.user_id}"]
     outbox_send_pending()
     [message] = smtp_sink.messages
@@ -59,16 +60,16 @@ def test_the_hour_before_reminder_carries_the_link_then_nothing_after_the_start(
     )
     registration = RegistrationFactory(event=event)
     # Both moments have passed: only the nearer (1 h) reminder goes, not two at once.
-    assert mailings.reminders_send_due(now=now) == 1
+    assert reminders.reminders_send_due(now=now) == 1
     assert keys() == [f"event:{event.pk}:reminder-1h:{registration.user_id}"]
-    assert mailings.reminders_send_due(now=now) == 0
+    assert reminders.reminders_send_due(now=now) == 0
     outbox_send_pending()
     [message] = smtp_sink.to(registration.user.email)
     assert f"Join link: {event.join_url}" in SmtpSink.text(message)
     assert f"Passcode: {event.passcode}" in SmtpSink.text(message)
     assert event.join_url in html_of(message)
     OutboxMessage.objects.all().delete()
-    assert mailings.reminders_send_due(now=now + HOUR) == 0  # started: too late for anything
+    assert reminders.reminders_send_due(now=now + HOUR) == 0  # started: too late for anything
     assert keys() == []
 
 
@@ -81,8 +82,8 @@ def test_no_reminder_before_its_moment_and_none_for_those_who_opted_out():
     suspended = RegistrationFactory(event=event)
     suspended.user.profile.status = "suspended"
     suspended.user.profile.save()
-    assert mailings.reminders_send_due(now=now) == 0
-    assert mailings.reminders_send_due(now=now + 7 * HOUR) == 1
+    assert reminders.reminders_send_due(now=now) == 0
+    assert reminders.reminders_send_due(now=now + 7 * HOUR) == 1
     assert keys() == [f"event:{event.pk}:reminder-24h:{wants.user_id}"]
 
 
@@ -91,7 +92,7 @@ def test_reminder_offsets_come_from_settings(settings):
     now = timezone.now()
     event = EventFactory(starts_at=now + 40 * HOUR, ends_at=now + 41 * HOUR)
     registration = RegistrationFactory(event=event)
-    assert mailings.reminders_send_due(now=now) == 1
+    assert reminders.reminders_send_due(now=now) == 1
     assert keys() == [f"event:{event.pk}:reminder-48h:{registration.user_id}"]
 
 
@@ -132,8 +133,8 @@ def test_cancelling_mails_a_cancelling_ics_to_registrants_and_invitees(smtp_sink
     declined_invitee = ProfileFactory().user
     confirmed = RegistrationFactory(event=event)
     invite_everyone(event)
-    mailings.rsvp_answer(
-        token=mailings.rsvp_token(event=event, user_id=declined_invitee.pk, answer="not_going")
+    services.rsvp_answer(
+        token=tokens.rsvp_token(event=event, user_id=declined_invitee.pk, answer="not_going")
     )
     OutboxMessage.objects.all().delete()
 
@@ -187,12 +188,12 @@ def test_a_change_within_the_hour_carries_the_new_link_to_the_confirmed_only(
 def test_a_change_after_the_reminder_goes_out_as_the_update_notice_alone(smtp_sink, secretariat):
     event = soon_event()
     registration = RegistrationFactory(event=event)
-    assert mailings.reminders_send_due() == 1
+    assert reminders.reminders_send_due() == 1
     change_event(signed_in(secretariat), event, join_url="https://zoom.example/j/NEW")
-    assert mailings.reminders_send_due() == 0
+    assert reminders.reminders_send_due() == 0
     later = event.starts_at + datetime.timedelta(minutes=10)
     change_event(signed_in(secretariat), event, starts_at=later, ends_at=later + HOUR)
-    assert mailings.reminders_send_due() == 0
+    assert reminders.reminders_send_due() == 0
     outbox_send_pending()
     subjects = [SmtpSink.subject(message) for message in smtp_sink.to(registration.user.email)]
     assert subjects == [
@@ -217,7 +218,7 @@ def test_a_change_reaches_every_invitee_who_holds_the_ics_and_has_not_declined(
     bounced = ProfileFactory(user=UserFactory(email="gone@bounce.example")).user
     invite_everyone(event)
     for user, answer in ((declined, "not_going"), (going, "going")):
-        token = mailings.rsvp_token(event=event, user_id=user.pk, answer=answer)
+        token = tokens.rsvp_token(event=event, user_id=user.pk, answer=answer)
         assert client.post(reverse("events:rsvp", args=[token])).status_code == 200
     outbox_send_pending()  # the invitation to the bounced address fails for good
     smtp_sink.clear()

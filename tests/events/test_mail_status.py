@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import mailings
-from events.mail_resend import event_mail_resend
+from events.mail import reminders
+from events.mail.resend import event_mail_resend
+from events.mail.status import event_mail_status
 from events.services import EventError
 from mirpal.models import OutboxMessage
 from mirpal.outbox import outbox_send_pending
@@ -32,11 +33,11 @@ def test_counts_and_permanent_failures_by_kind(smtp_sink):
     invite_everyone(event)
     invite_everyone(other)
     OutboxMessage.objects.filter(idempotency_key__startswith=f"event:{other.pk}:").delete()
-    pending = mailings.event_mail_status(event=event)
+    pending = event_mail_status(event=event)
     assert (row(pending, "event_invitation").pending, pending.invited) == (2, 2)
 
     outbox_send_pending()
-    status = mailings.event_mail_status(event=event)
+    status = event_mail_status(event=event)
     invitations = row(status, "event_invitation")
     assert (invitations.pending, invitations.sent, invitations.failed) == (0, 1, 1)
     assert row(status, "event_reminder").sent == 0
@@ -119,7 +120,7 @@ def resend(client, event, email, kind):
 def test_a_reminder_is_not_resent_to_someone_who_has_cancelled(client, secretariat, smtp_sink):
     event = starting_in(30)
     member = RegistrationFactory(event=event).user
-    assert mailings.reminders_send_due() == 1
+    assert reminders.reminders_send_due() == 1
     outbox_send_pending()
     [reminder] = smtp_sink.to(member.email)
     assert event.join_url in SmtpSink.text(reminder)
@@ -147,7 +148,7 @@ def test_a_resent_reminder_is_written_for_today_not_copied(client, secretariat, 
     member = RegistrationFactory(event=event).user
     # The day-before reminder, as the beat run queued it 23 hours before the start.
     day_before = event.starts_at - datetime.timedelta(hours=23)
-    assert mailings.reminders_send_due(now=day_before) == 1
+    assert reminders.reminders_send_due(now=day_before) == 1
     outbox_send_pending()
     [stored] = smtp_sink.to(member.email)
     assert event.join_url not in SmtpSink.text(stored)

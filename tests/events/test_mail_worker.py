@@ -6,8 +6,8 @@ import time
 import pytest
 from django.db import transaction
 
-from events import mailings
-from events.mailings import Audience
+from events import services
+from events.audiences import Audience
 from events.models import Invitation, InvitationRun
 from mirpal.models import OutboxMessage
 from tests.events.mail_members import members_bulk
@@ -40,7 +40,7 @@ def _queue_of_our_own(settings):
 
 def publish_to_all(event) -> int:
     with transaction.atomic():
-        return mailings.event_publish_and_invite(
+        return services.event_publish_and_invite(
             event=event, audience=Audience(kind="all"), by=None
         ).invited
 

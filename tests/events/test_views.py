@@ -360,9 +360,10 @@ def test_calendar_month_far_out_of_range_shows_this_month():
 
 def test_nul_in_the_personal_feed_address_is_a_400():
     response = Client().get("/events/feed/abc%00def.ics")
-    assert (response.status_code, response.content.decode()) == (
-        400,
-        "The address of the page contains a NUL character, which is not allowed.",
+    assert response.status_code == 400
+    assert (
+        "<p>The address of the page contains a NUL character, which is not allowed.</p>"
+        in response.content.decode()
     )
 
 

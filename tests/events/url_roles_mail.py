@@ -1,4 +1,4 @@
-from events import mailings
+from events.mail import tokens
 from tests.factories.events import EventFactory
 from tests.factories.members import ProfileFactory
 from tests.url_roles import Case, everyone, secretariat_only
@@ -7,7 +7,7 @@ from tests.url_roles import Case, everyone, secretariat_only
 def cases(world):
     event = EventFactory()
     invitee = ProfileFactory().user
-    token = mailings.rsvp_token(event=event, user_id=invitee.pk, answer="going")
+    token = tokens.rsvp_token(event=event, user_id=invitee.pk, answer="going")
     slug = {"slug": event.slug}
     return [
         # The signed link is the credential: anyone holding it sees the confirmation page.

@@ -1,6 +1,6 @@
 import pytest
 
-from library import demo
+from demo import library as demo
 from library.models import Article, Document, Issue
 from library.search import SearchFilters, library_search
 from library.storage import protected_storage

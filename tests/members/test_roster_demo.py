@@ -2,7 +2,7 @@
 
 import pytest
 
-from members import roster_demo
+from demo import roster as roster_demo
 from members.models import Expert, ExpertLink
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members.roster_selectors import expert_request_ranking
+from members.roster.selectors import expert_request_ranking
 from mirpal.models import Topic
 from tests.factories.roster import ExpertFactory, ExpertRequestFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import ExpertRequest, ExpertRequestNote
-from members.roster_services import (
+from members.roster.services import (
     ExpertRequestError,
     expert_request_create,
     expert_request_note_add,

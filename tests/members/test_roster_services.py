@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members.models import Expert, ExpertLink, ExpertRequest, ExpertRequestNote
-from members.roster_services import (
+from members.roster.services import (
     ExpertRequestError,
     expert_create,
     expert_request_create,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.models import Attendance, Invitation, Registration
 from library.models import Document, Issue, SearchLog
 from mirpal.models import OutboxMessage
-from panel.selectors import Period
+from panel.selectors.periods import Period
 from tests.factories.events import EventFactory, RegistrationFactory
 from tests.factories.library import DocumentFactory, IssueFactory
 from tests.factories.members import ProfileFactory

@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from events.models import Attendance
-from panel.exports import cell_safe
+from mirpal.spreadsheets import spreadsheet_cell as cell_safe
 from tests.factories.events import EventFactory, RegistrationFactory
 from tests.factories.members import ProfileFactory
 from tests.factories.roster import ExpertFactory

@@ -1,7 +1,8 @@
 import datetime
 
-from panel import selectors
-from panel.selectors import Period, figure, period_default
+from panel.selectors.figures import figure, figures_all
+from panel.selectors.periods import Period, period_default
+from panel.selectors.report import documents_published, events_held, issues_published
 from tests.panel.conftest import QUARTER
 
 
@@ -97,7 +98,7 @@ def test_a_period_with_nothing_in_it(known):
 
 
 def test_events_held_with_attendance_by_country(known):
-    held = selectors.events_held(period=QUARTER)
+    held = events_held(period=QUARTER)
     assert [(item.event.pk, item.registered, item.attended) for item in held] == [
         (known.events["e1"].pk, 2, 2),
         (known.events["e2"].pk, 1, 2),
@@ -116,13 +117,11 @@ def test_events_held_with_attendance_by_country(known):
 
 
 def test_publications_of_the_period(known):
-    assert [d.published_on for d in selectors.documents_published(period=QUARTER)] == [
+    assert [d.published_on for d in documents_published(period=QUARTER)] == [
         datetime.date(2026, 1, 15),
         datetime.date(2026, 3, 31),
     ]
-    assert [i.published_on for i in selectors.issues_published(period=QUARTER)] == [
-        datetime.date(2026, 2, 1)
-    ]
+    assert [i.published_on for i in issues_published(period=QUARTER)] == [datetime.date(2026, 2, 1)]
 
 
 def test_chart_data_carries_the_translated_labels(known):
@@ -144,9 +143,9 @@ def test_default_period_is_the_last_twelve_months():
 
 def test_all_figures_take_the_same_number_of_queries_at_two_sizes(known, django_assert_num_queries):
     with django_assert_num_queries(30):
-        selectors.figures_all(period=QUARTER)
+        figures_all(period=QUARTER)
     from tests.factories.members import ProfileFactory
 
     ProfileFactory.create_batch(30, country="UZ")
     with django_assert_num_queries(30):
-        selectors.figures_all(period=QUARTER)
+        figures_all(period=QUARTER)

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from events.mailings import Audience, AudienceKind
+from events.audiences import Audience, AudienceKind
 from mirpal.models import AuditEntry, MailPreference, Message, OutboxMessage
 from mirpal.outbox import outbox_send_pending
 from panel.services import message_send

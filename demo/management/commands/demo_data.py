@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand
+
+from demo import events as events_demo
+from demo import library as library_demo
+from demo import members as members_demo
+from demo import roster as roster_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data; running it again adds nothing that is already there."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=300, help="fictional members to create")
+        parser.add_argument("--experts", type=int, default=25, help="fictional experts to create")
+        parser.add_argument(
+            "--documents",
+            type=int,
+            default=300,
+            help="library documents (the first 300 with a PDF; more for benchmarks, e.g. 50000)",
+        )
+        parser.add_argument(
+            "--events",
+            type=int,
+            default=42,
+            help="events (the first 42 written out; 1000 or more for benchmarks, e.g. 2000)",
+        )
+
+    def handle(self, *args, members, experts, documents, events, **options):
+        created = members_demo.load(members=members)
+        self.stdout.write(f"demo data: {created['users']} new account(s)")
+        created = roster_demo.load(experts=experts)
+        self.stdout.write(f"demo data: {created['experts']} new expert(s)")
+        # Events take their speakers from the roster and registrations from the members above.
+        created = events_demo.load(events=events)
+        self.stdout.write(
+            f"demo data: {created['events']} new event(s), "
+            f"{created['registrations']} new registration(s)"
+        )
+        created = library_demo.load(documents=documents)
+        self.stdout.write(
+            f"demo data: {created['issues']} new magazine issue(s), "
+            f"{created['documents']} new library document(s)"
+        )

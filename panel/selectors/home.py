@@ -1,0 +1,73 @@
+"""Reads for the panel's home page: what waits for a decision, what is coming, what is new."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.utils import timezone
+
+from events.enums import EventStatus, RegistrationStatus
+from events.models import Event
+from library.models import Document, Issue
+from members.models import ExpertRequest
+from members.roster.enums import ExpertRequestStatus
+from members.selectors import applications_pending
+from mirpal.models import OutboxMessage, OutboxStatus
+from panel.selectors.events import registrations_count
+
+
+@dataclass(frozen=True)
+class Waiting:
+    applications: int
+    applications_oldest: list
+    expert_requests: int
+    expert_requests_oldest: list
+    failed_mails: int
+    failed_mails_latest: list
+
+
+def panel_waiting(*, limit: int = 5) -> Waiting:
+    """What waits for a decision; six queries however long the queues are."""
+    pending = applications_pending()
+    new_requests = ExpertRequest.objects.filter(status=ExpertRequestStatus.NEW)
+    failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
+    return Waiting(
+        applications=pending.count(),
+        applications_oldest=list(pending.prefetch_related(None)[:limit]),
+        expert_requests=new_requests.count(),
+        expert_requests_oldest=list(
+            new_requests.select_related("topic", "requester").order_by("created_at", "pk")[:limit]
+        ),
+        failed_mails=failed.count(),
+        failed_mails_latest=list(
+            failed.only("pk", "kind", "to_email", "subject", "last_error", "created_at").order_by(
+                "-created_at", "-pk"
+            )[:limit]
+        ),
+    )
+
+
+def panel_events_coming(*, now: datetime.datetime | None = None, limit: int = 8) -> list[Event]:
+    """The next published events with their confirmed and waiting registrations; one query."""
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(status=EventStatus.PUBLISHED, ends_at__gt=now)
+        .annotate(
+            confirmed=registrations_count(RegistrationStatus.CONFIRMED),
+            waiting=registrations_count(RegistrationStatus.WAITING),
+            places_left=F("capacity") - registrations_count(RegistrationStatus.CONFIRMED),
+        )
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def panel_published_lately(*, limit: int = 5) -> tuple[list[Issue], list[Document]]:
+    issues = list(Issue.objects.order_by("-published_on", "-number")[:limit])
+    documents = list(
+        Document.objects.only(
+            "pk", "kind", "title_en", "title_ru", "published_on", "access", "download_count"
+        ).order_by("-published_on", "-pk")[:limit]
+    )
+    return issues, documents
