@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import DataError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -92,7 +93,12 @@ def _form_problem(request) -> str | None:
         return _percent_decoded_problem(request.body)
     if request.content_type == "multipart/form-data" and request.method == "POST":
         # Django decodes each part, replacing broken UTF-8; a NUL survives that.
-        for key, values in request.POST.lists():
+        try:
+            fields = request.POST.lists()
+        except MultiPartParserError:
+            # No boundary, or parts that do not add up: the views would fail on it the same way.
+            return "unreadable"
+        for key, values in fields:
             if "\x00" in key or any("\x00" in value for value in values):
                 return "nul"
     return None
@@ -115,6 +121,8 @@ def malformed_input_message(request) -> str | None:
     if problem:
         if problem == "nul":
             return _("The submitted form contains a NUL character, which is not allowed.")
+        if problem == "unreadable":
+            return _("The submitted form cannot be read: its multipart encoding is broken.")
         return _("The submitted form is not valid UTF-8 text.")
     return None
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from mirpal.bilingual import localized
+from mirpal.bilingual import Localized
 from mirpal.countries import Country
 from mirpal.mailruns import MailRun
 
@@ -28,9 +28,7 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized("name")
 
 
 class OutboxStatus(models.TextChoices):
@@ -439,6 +437,4 @@ class Message(MailRun):
     def __str__(self) -> str:
         return self.subject_en
 
-    @property
-    def subject(self) -> str:
-        return localized(self, "subject")
+    subject = Localized("subject")

@@ -171,3 +171,24 @@ def test_json_an_api_client_sends_still_parses(member):
         "/api/v1/me/registrations/", {"event": event.slug}, content_type="application/json"
     )
     assert (response.status_code, response.json()["event"]["slug"]) == (201, event.slug)
+
+
+def test_a_multipart_form_without_a_boundary_is_a_400():
+    response = Client().post("/accounts/login/", b"login=a", content_type="multipart/form-data")
+    assert answer(response) == (
+        400,
+        "text/html; charset=utf-8",
+        "The submitted form cannot be read: its multipart encoding is broken.",
+    )
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_in_the_api(member):
+    client = Client()
+    client.force_login(member)
+    response = client.post(
+        "/api/v1/me/registrations/", b'{"event": "0"}', content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The submitted form cannot be read: its multipart encoding is broken."
+    }
