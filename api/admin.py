@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from api.cors import partner_origins_changed
 from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.apikeys import api_key_create, api_key_revoke
+from mirpal.enums import ApiScope, WebhookTopic
 from mirpal.fields import HttpURLFormField
-from mirpal.models import ApiKey, ApiScope, Partner, WebhookDelivery, WebhookEndpoint, WebhookTopic
+from mirpal.models import ApiKey, Partner, WebhookDelivery, WebhookEndpoint
 
 
 class PartnerForm(forms.ModelForm):

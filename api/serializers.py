@@ -13,8 +13,8 @@ from rest_framework import serializers
 from events.enums import EventKind, EventStatus, RegistrationStatus
 from events.selectors import join_link_access
 from mirpal.countries import Country
+from mirpal.enums import WebhookTopic
 from mirpal.languages import SpokenLanguage
-from mirpal.models import WebhookTopic
 
 
 def site_url(path: str) -> str:

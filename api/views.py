@@ -37,8 +37,9 @@ from members.roster.enums import HelpKind
 from members.roster.selectors import RosterFilters
 from mirpal.apikeys import personal_token_rotate, personal_tokens_revoke
 from mirpal.countries import Country
+from mirpal.enums import ApiScope
 from mirpal.languages import SpokenLanguage
-from mirpal.models import ApiKey, ApiScope, WebhookEndpoint
+from mirpal.models import ApiKey, WebhookEndpoint
 from mirpal.webhooks import webhook_endpoint_create, webhook_endpoint_delete
 
 

@@ -19,7 +19,7 @@ from events.mail import invitations
 from events.mail.forms import AudienceForm
 from events.models import Attendance, Event, Registration, Series, Session
 from mirpal.admin_audit import AuditedAdminMixin
-from mirpal.mailruns import RunStatus
+from mirpal.enums import RunStatus
 
 
 class SessionInline(admin.TabularInline):

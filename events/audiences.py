@@ -17,7 +17,8 @@ from events.errors import EventError
 from members.enums import MembershipStatus, OrganisationType
 from members.models import User
 from mirpal.countries import Country
-from mirpal.models import MailKind, Topic
+from mirpal.enums import MailKind
+from mirpal.models import Topic
 from mirpal.preferences import users_wanting
 
 

@@ -24,9 +24,10 @@ from events.querysets import EventQuerySet
 from members.models import validate_time_zone
 from mirpal.bilingual import Localized
 from mirpal.countries import Country
+from mirpal.enums import RunStatus
 from mirpal.fields import HttpURLField
 from mirpal.languages import SpokenLanguage
-from mirpal.mailruns import MailRun, RunStatus
+from mirpal.mailruns import MailRun
 
 # Paths of events/urls.py that an event's slug must not take.
 RESERVED_SLUGS = frozenset({"past", "calendar", "mine", "feed", "series", "attendance", "answer"})

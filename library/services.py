@@ -21,7 +21,8 @@ from library.search import article_search_vector, document_search_vector
 from library.storage import protected_storage
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
-from mirpal.models import AuditAction, WebhookTopic
+from mirpal.enums import WebhookTopic
+from mirpal.models import AuditAction
 from mirpal.queueing import tasks_publish
 from mirpal.webhooks import webhooks_notify
 

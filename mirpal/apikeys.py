@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mirpal.models import ApiKey, ApiScope, Partner
+from mirpal.enums import ApiScope
+from mirpal.models import ApiKey, Partner
 
 KEY_PREFIX = "mpk_"
 # last_used_at is written at most this often per key, so a busy key costs no write per request.

@@ -28,13 +28,8 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mirpal.enums import OutboxStatus, RunStatus
 from mirpal.queueing import tasks_publish
-
-
-class RunStatus(models.TextChoices):
-    WRITING = "writing", _("being written")
-    DONE = "done", _("all written")
-    STOPPED = "stopped", _("stopped")
 
 
 class MailRun(models.Model):
@@ -156,7 +151,8 @@ class MailCounts:
 
 def mail_counts(*, kind: str, key_prefix: str) -> MailCounts:
     """How the outbox rows of one kind under one key prefix stand: one query."""
-    from mirpal.models import OutboxMessage, OutboxStatus
+    # mirpal.models imports MailRun from here to build Message on it.
+    from mirpal.models import OutboxMessage
 
     counts = dict(
         OutboxMessage.objects.filter(kind=kind, idempotency_key__startswith=key_prefix)

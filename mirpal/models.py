@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from mirpal.bilingual import Localized
 from mirpal.countries import Country
+from mirpal.enums import (
+    ApiScope,
+    DigestFrequency,
+    OutboxStatus,
+    WebhookStatus,
+    WebhookTopic,
+)
 from mirpal.mailruns import MailRun
 
 
@@ -29,30 +36,6 @@ class Topic(models.Model):
         return self.name
 
     name = Localized("name")
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
-    SENDING = "sending", _("sending")
-    SENT = "sent", _("sent")
-    FAILED = "failed", _("failed")
-    # Not sent on purpose: the recipient's membership was suspended or rejected before sending.
-    SKIPPED = "skipped", _("not sent")
-
-
-class MailKind(models.TextChoices):
-    """Kinds of mail a member can turn off; account and membership mail always goes."""
-
-    INVITATIONS = "invitations", _("Invitations to events")
-    REMINDERS = "reminders", _("Reminders before events I registered for")
-    DIGEST = "digest", _("Digest of new events and publications")
-    NEWS = "news", _("News and calls from the secretariat")
-
-
-class DigestFrequency(models.TextChoices):
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
-    NEVER = "never", _("Never")
 
 
 class MailPreference(models.Model):
@@ -165,20 +148,6 @@ class OutboxMessage(models.Model):
 
 
 # --- Partner API: partners, their keys, their webhooks (issue 7).
-
-
-class ApiScope(models.TextChoices):
-    READ_EVENTS = "read:events", _("Read events")
-    READ_LIBRARY = "read:library", _("Read the library")
-    READ_EXPERTS = "read:experts", _("Read the expert roster")
-
-
-class WebhookTopic(models.TextChoices):
-    EVENT_PUBLISHED = "event.published", _("Event published")
-    EVENT_CHANGED = "event.changed", _("Event changed")
-    EVENT_CANCELLED = "event.cancelled", _("Event cancelled")
-    ISSUE_PUBLISHED = "issue.published", _("Magazine issue published")
-    DOCUMENT_PUBLISHED = "document.published", _("Document published")
 
 
 def webhook_secret_new() -> str:
@@ -308,12 +277,6 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
-
-
-class WebhookStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
-    DELIVERED = "delivered", _("delivered")
-    FAILED = "failed", _("failed")
 
 
 class WebhookDelivery(models.Model):

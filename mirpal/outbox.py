@@ -37,7 +37,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.enums import OutboxStatus
+from mirpal.models import OutboxMessage
 from mirpal.queueing import tasks_publish
 
 logger = logging.getLogger(__name__)

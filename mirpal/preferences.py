@@ -7,7 +7,8 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
-from mirpal.models import DigestFrequency, MailKind, MailPreference
+from mirpal.enums import DigestFrequency, MailKind
+from mirpal.models import MailPreference
 
 UNSUBSCRIBE_SALT = "mirpal.unsubscribe"
 # A link in an old digest still works for a year; after that the preferences page does.

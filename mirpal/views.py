@@ -10,8 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mirpal import health, preferences
+from mirpal.enums import MailKind
 from mirpal.forms import MailPreferenceForm
-from mirpal.models import MailKind
 
 
 @never_cache

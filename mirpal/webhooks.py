@@ -25,7 +25,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from mirpal.models import Partner, WebhookDelivery, WebhookEndpoint, WebhookStatus, WebhookTopic
+from mirpal.enums import WebhookStatus, WebhookTopic
+from mirpal.models import Partner, WebhookDelivery, WebhookEndpoint
 from mirpal.queueing import queue_after_commit, tasks_publish
 
 SIGNATURE_HEADER = "X-Mirpal-Signature"

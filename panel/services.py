@@ -21,9 +21,10 @@ from django.utils import timezone
 from events.audiences import Audience, audience_members
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
+from mirpal.enums import MailKind
 from mirpal.mail import mail_render
 from mirpal.mailruns import MailCounts, mail_counts, run_dispatch, run_write
-from mirpal.models import AuditAction, MailKind, Message
+from mirpal.models import AuditAction, Message
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import unsubscribe_headers, unsubscribe_url, users_wanting
 

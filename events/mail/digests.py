@@ -19,8 +19,8 @@ from events.models import Event
 from library.models import Article, Document
 from members.enums import MembershipStatus
 from members.models import User
+from mirpal.enums import DigestFrequency, MailKind
 from mirpal.mail import mail_render
-from mirpal.models import DigestFrequency, MailKind
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import unsubscribe_headers, unsubscribe_url
 

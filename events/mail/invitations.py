@@ -21,8 +21,9 @@ from events.mail.rendering import event_mail, keys_unsent, recipients
 from events.mail.tokens import rsvp_links
 from events.models import Event, Invitation, InvitationRun, Registration
 from members.models import User
-from mirpal.mailruns import MailCounts, RunStatus, RunStopped, mail_counts, run_dispatch, run_write
-from mirpal.models import MailKind, MailPreference
+from mirpal.enums import MailKind, RunStatus
+from mirpal.mailruns import MailCounts, RunStopped, mail_counts, run_dispatch, run_write
+from mirpal.models import MailPreference
 from mirpal.outbox import Mail, outbox_enqueue
 
 

@@ -21,7 +21,8 @@ from events.mail.tokens import rsvp_links
 from events.models import Event, Invitation, Registration
 from members.enums import MembershipStatus
 from members.models import User
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.enums import OutboxStatus
+from mirpal.models import OutboxMessage
 from mirpal.outbox import Mail, outbox_enqueue
 
 # A change of these is worth a mail to the people registered; the time zone alone moves nothing.

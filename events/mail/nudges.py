@@ -18,7 +18,8 @@ from events.mail.tokens import rsvp_links
 from events.models import Event, Invitation
 from members.enums import MembershipStatus
 from members.models import User
-from mirpal.models import MailKind, OutboxMessage, OutboxStatus
+from mirpal.enums import MailKind, OutboxStatus
+from mirpal.models import OutboxMessage
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import users_wanting
 

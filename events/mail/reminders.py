@@ -16,7 +16,8 @@ from events.mail.rendering import event_mail, recipients
 from events.models import Event, Registration
 from members.enums import MembershipStatus
 from members.models import User
-from mirpal.models import MailKind, OutboxMessage
+from mirpal.enums import MailKind
+from mirpal.models import OutboxMessage
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import users_wanting
 

@@ -10,7 +10,8 @@ from django.db.models import Count
 from events.enums import InvitationAnswer
 from events.mail.kinds import MAIL_KIND_LABELS, event_mail_prefix
 from events.models import Event, Invitation
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.enums import OutboxStatus
+from mirpal.models import OutboxMessage
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ from library.models import Document, Issue, SearchLog
 from members.enums import MembershipStatus, OrganisationType
 from members.models import Profile
 from mirpal.countries import Country
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.enums import OutboxStatus
+from mirpal.models import OutboxMessage
 from panel.selectors.events import events_of
 from panel.selectors.periods import Period
 

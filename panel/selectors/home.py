@@ -14,7 +14,8 @@ from library.models import Document, Issue
 from members.models import ExpertRequest
 from members.roster.enums import ExpertRequestStatus
 from members.selectors import applications_pending
-from mirpal.models import OutboxMessage, OutboxStatus
+from mirpal.enums import OutboxStatus
+from mirpal.models import OutboxMessage
 from panel.selectors.events import registrations_count
 
 

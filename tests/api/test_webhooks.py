@@ -6,7 +6,8 @@ import json
 import pytest
 
 from events.services import event_cancel, event_publish, event_update
-from mirpal.models import WebhookDelivery, WebhookStatus
+from mirpal.enums import WebhookStatus
+from mirpal.models import WebhookDelivery
 from mirpal.webhooks import webhook_deliver, webhook_endpoint_create, webhook_signature
 from tests.api.hooks_server import HookServer
 from tests.factories.api import PartnerFactory, key_header, partner_key

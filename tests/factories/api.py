@@ -1,7 +1,8 @@
 import factory
 
 from mirpal.apikeys import api_key_create
-from mirpal.models import ApiScope, Partner
+from mirpal.enums import ApiScope
+from mirpal.models import Partner
 
 ALL_SCOPES = list(ApiScope.values)
 
