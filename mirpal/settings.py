@@ -254,6 +254,8 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 # than the grace period without being claimed was lost in the broker. The sweep takes both back.
 OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300"))
 OUTBOX_QUEUE_GRACE_SECONDS = int(os.environ.get("OUTBOX_QUEUE_GRACE_SECONDS", "120"))
+# Sweeps a starting worker queues for itself, seconds after its start (see mirpal/tasks.py).
+OUTBOX_SWEEP_AFTER_START_SECONDS = (10, 30)
 # Mail to many members is written by a worker in chunks of this size, each chunk one transaction;
 # a run neither queued nor advanced for the lease is queued again by the sweep (mirpal.mailruns).
 MAIL_RUN_CHUNK_SIZE = int(os.environ.get("MAIL_RUN_CHUNK_SIZE", "200"))

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 from django import db
+from django.conf import settings
 from django.core import management
 
 from mirpal import outbox
@@ -33,6 +34,14 @@ def outbox_sweep_on_worker_start(**kwargs) -> None:
         logger.exception("the outbox sweep at worker start failed")
     finally:
         db.connections.close_all()  # pool processes forked later must not share this session
+    # A dead worker's database session can outlive it for a moment (PostgreSQL notices a client
+    # gone only when it next reads from it), and the rows it claimed look held until then. Two
+    # more sweeps soon after the start take those back without waiting for the beat's minute.
+    for seconds in settings.OUTBOX_SWEEP_AFTER_START_SECONDS:
+        try:
+            outbox_sweep_task.apply_async(countdown=seconds)
+        except Exception:  # the broker is down: the beat's sweep does it later
+            logger.exception("the outbox sweep after the worker's start could not be queued")
 
 
 @shared_task(name="mirpal.sessions_clear")

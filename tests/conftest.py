@@ -114,3 +114,17 @@ def client_for(client, django_user_model, request):
         return fresh
 
     return make
+
+
+@pytest.fixture
+def private_task_queue(settings):
+    """Test runs on one machine can share a Redis: a queue per process keeps another run's worker
+    (on another test database) from taking this run's tasks."""
+    from mirpal.celery import app
+
+    queue = f"mirpal-test-{os.getpid()}"
+    previous = app.conf.task_default_queue
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous

@@ -1,7 +1,6 @@
 """Invitations decided in the admin and written by a real Celery worker into a real SMTP sink:
 each member mailed once, a second click adding nothing, and a worker killed while writing."""
 
-import os
 import time
 
 import pytest
@@ -15,7 +14,10 @@ from tests.factories.events import EventFactory
 from tests.factories.members import SecretariatFactory
 from tests.worker import Worker, purge_test_queue, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_task_queue"),
+]
 # The sweeps run as in production (beat), only sooner. The claim lease stays long: under a busy
 # machine a batch can take seconds, and a lease shorter than that would resend on purpose.
 FAST_RECOVERY = {
@@ -23,20 +25,6 @@ FAST_RECOVERY = {
     "OUTBOX_SWEEP_SECONDS": "2",
     "MAIL_RUN_LEASE_SECONDS": "2",
 }
-
-
-@pytest.fixture(autouse=True)
-def _queue_of_our_own(settings):
-    """Helpers' test runs share one Redis: a queue per process keeps another run's worker (on
-    another test database) from taking these tasks."""
-    from mirpal.celery import app
-
-    queue = f"mirpal-test-invitation-runs-{os.getpid()}"
-    previous = app.conf.task_default_queue
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    app.conf.task_default_queue = queue
-    yield
-    app.conf.task_default_queue = previous
 
 
 @pytest.fixture

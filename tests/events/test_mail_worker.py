@@ -1,6 +1,5 @@
 """Invitations through a real Celery worker, the real broker and a real SMTP sink."""
 
-import os
 import time
 
 import pytest
@@ -15,27 +14,16 @@ from tests.factories.events import EventFactory
 from tests.smtp import free_port
 from tests.worker import Worker, purge_test_queue, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_task_queue"),
+]
 FAST_RECOVERY = {
     "OUTBOX_CLAIM_LEASE_SECONDS": "5",
     "OUTBOX_QUEUE_GRACE_SECONDS": "3",
     "OUTBOX_SWEEP_SECONDS": "2",
     "MAIL_RUN_LEASE_SECONDS": "5",
 }
-
-
-@pytest.fixture(autouse=True)
-def _queue_of_our_own(settings):
-    """Helpers' test runs share one Redis: a queue per process keeps another run's worker (on
-    another test database) from taking these tasks."""
-    from mirpal.celery import app
-
-    queue = f"mirpal-test-mail-{os.getpid()}"
-    previous = app.conf.task_default_queue
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    app.conf.task_default_queue = queue
-    yield
-    app.conf.task_default_queue = previous
 
 
 def publish_to_all(event) -> int:

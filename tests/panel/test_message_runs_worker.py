@@ -1,7 +1,6 @@
 """Messages sent from the panel and written by a real Celery worker into a real SMTP sink: each
 member mailed once, the form sent twice recording one message, a worker killed while writing."""
 
-import os
 import time
 import uuid
 
@@ -14,7 +13,10 @@ from tests.events.mail_members import members_bulk
 from tests.factories.members import SecretariatFactory
 from tests.worker import Worker, purge_test_queue, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_task_queue"),
+]
 # The sweeps run as in production (beat), only sooner. The claim lease stays long: under a busy
 # machine a batch can take seconds, and a lease shorter than that would resend on purpose.
 FAST_RECOVERY = {
@@ -28,20 +30,6 @@ TEXT = {
     "body_en": "Send us your papers.",
     "body_ru": "Присылайте статьи.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _queue_of_our_own(settings):
-    """Helpers' test runs share one Redis: a queue per process keeps another run's worker (on
-    another test database) from taking these tasks."""
-    from mirpal.celery import app
-
-    queue = f"mirpal-test-message-runs-{os.getpid()}"
-    previous = app.conf.task_default_queue
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    app.conf.task_default_queue = queue
-    yield
-    app.conf.task_default_queue = previous
 
 
 @pytest.fixture
