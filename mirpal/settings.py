@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_countries",
     "mirpal",
     "members",
@@ -231,6 +232,14 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+
+# --- Second factor (allauth.mfa): an authenticator app with recovery codes, and security keys or
+# passkeys where the browser offers them; every staff account must have one (members.mfa).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "MIRPAL"
+# Browsers offer WebAuthn only on https, and on http://localhost for development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 
 # --- Mail: SMTP when EMAIL_HOST is set; otherwise one file per message under .local/mail/.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MIRPAL <secretariat@mirpal.example>")

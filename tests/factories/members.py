@@ -1,11 +1,19 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
 from members.models import Profile, User
 from mirpal.roles import EDITOR_GROUP, MANAGER_GROUP, SECRETARIAT_GROUP
 
 PASSWORD = "correct-horse-battery-7"
+# Staff accounts must have a second factor before any secretariat page opens; the factories give
+# them an authenticator app with this secret (tests/members/test_mfa.py drives the real flow).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def staff_second_factor(user):
+    TOTP.activate(user, STAFF_TOTP_SECRET)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -52,6 +60,7 @@ class SecretariatFactory(UserFactory):
     @factory.post_generation
     def secretariat_group(user, create, extracted, **kwargs):
         if create:
+            staff_second_factor(user)
             user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
             ProfileFactory(user=user, status="approved", country="RU", time_zone="Europe/Moscow")
 
@@ -64,6 +73,7 @@ class EditorFactory(UserFactory):
     @factory.post_generation
     def editor_group(user, create, extracted, **kwargs):
         if create:
+            staff_second_factor(user)
             user.groups.add(Group.objects.get(name=EDITOR_GROUP))
             ProfileFactory(user=user, status="approved", country="AM", time_zone="Asia/Yerevan")
 
@@ -76,5 +86,6 @@ class ManagerFactory(UserFactory):
     @factory.post_generation
     def manager_group(user, create, extracted, **kwargs):
         if create:
+            staff_second_factor(user)
             user.groups.add(Group.objects.get(name=MANAGER_GROUP))
             ProfileFactory(user=user, status="approved", country="MD", time_zone="Europe/Chisinau")
