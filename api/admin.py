@@ -12,6 +12,7 @@ from mirpal.apikeys import api_key_create, api_key_revoke
 from mirpal.enums import ApiScope, WebhookTopic
 from mirpal.fields import HttpURLFormField
 from mirpal.models import ApiKey, Partner, WebhookDelivery, WebhookEndpoint
+from mirpal.outbound import OutboundError, outbound_url_check
 
 
 class PartnerForm(forms.ModelForm):
@@ -58,6 +59,16 @@ class WebhookForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["url", "topics", "is_active"]
         field_classes = {"url": HttpURLFormField}
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        # Checked when written, as through the API; each delivery checks again.
+        if self.instance.pk is None or "url" in self.changed_data:
+            try:
+                outbound_url_check(url)
+            except OutboundError as error:
+                raise forms.ValidationError(error.message) from error
+        return url
 
 
 class WebhookInline(admin.TabularInline):

@@ -40,6 +40,7 @@ from mirpal.countries import Country
 from mirpal.enums import ApiScope
 from mirpal.languages import SpokenLanguage
 from mirpal.models import ApiKey, WebhookEndpoint
+from mirpal.outbound import OutboundError
 from mirpal.webhooks import webhook_endpoint_create, webhook_endpoint_delete
 
 
@@ -469,7 +470,10 @@ class TokenViewSet(ApiViewMixin, viewsets.GenericViewSet):
 )
 class WebhookViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Deliveries are POSTed as JSON with `X-Mirpal-Signature: sha256=<hex>`, the HMAC-SHA256 of
-    `<X-Mirpal-Timestamp>.<body>` under the partner's webhook secret."""
+    `<X-Mirpal-Timestamp>.<body>` under the partner's webhook secret. The address must lead to the
+    public internet (an address on a loopback, private, link-local or reserved network is refused
+    with 400, and checked again at each delivery); a delivery must be answered with a 2xx within
+    a few seconds, and redirects are not followed."""
 
     permission_classes = [PartnerRequired]
     serializer_class = out.WebhookSerializer
@@ -485,11 +489,14 @@ class WebhookViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     def create(self, request):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        endpoint = webhook_endpoint_create(
-            partner=partner_key(request).partner,
-            url=data.validated_data["url"],
-            topics=data.validated_data["topics"],
-        )
+        try:
+            endpoint = webhook_endpoint_create(
+                partner=partner_key(request).partner,
+                url=data.validated_data["url"],
+                topics=data.validated_data["topics"],
+            )
+        except OutboundError as error:
+            raise ValidationError({"url": [error.message]}) from error
         return Response(self.get_serializer(endpoint).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):

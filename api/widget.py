@@ -11,16 +11,26 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from api.base import LANGUAGES
+from api.cors import partner_origins
 from api.selectors import api_events
 from events.selectors import EventFilters
 from mirpal.countries import Country
+from mirpal.headers import csp_override
 from mirpal.models import Topic
 
 WIDGET_LIMIT_MAX = 20
 
 
+def widget_frame_ancestors() -> list[str]:
+    """The sites that may frame the widget: the same origins CORS lets call the API."""
+    origins = sorted(
+        {origin.rstrip("/").lower() for origin in settings.CORS_ALLOWED_ORIGINS} | partner_origins()
+    )
+    return origins or ["'none'"]
+
+
 @require_GET
-@xframe_options_exempt  # this page alone may be framed, by any partner site
+@xframe_options_exempt  # framed by partner sites; its frame-ancestors names them
 def events_widget(request):
     """?country=KZ&topic=<slug>&lang=ru&limit=5"""
     lang = request.GET.get("lang", "")
@@ -53,5 +63,6 @@ def events_widget(request):
         },
     )
     response["Cache-Control"] = "public, max-age=300"
+    csp_override(response, frame_ancestors=widget_frame_ancestors())
     response["Content-Language"] = translation.get_language()
     return response

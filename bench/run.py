@@ -221,7 +221,44 @@ def session_cookie(*, port: int, email: str, password: str) -> str:
         cookies.load(header)
     if response.status != 302 or "sessionid" not in cookies:
         raise RuntimeError(f"signing in as {email} failed (HTTP {response.status})")
+    if (response.headers.get("Location") or "").endswith("/accounts/2fa/authenticate/"):
+        _second_factor(port=port, cookies=cookies)
     return f"sessionid={cookies['sessionid'].value}"
+
+
+def _second_factor(*, port: int, cookies: SimpleCookie) -> None:
+    """Staff are asked for their authenticator code: the demo staff's, from the demo secret."""
+    # After django.setup(), as everything of the project's here.
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from demo.members import DEMO_TOTP_SECRET
+
+    def cookie_header() -> str:
+        return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.request("GET", "/accounts/2fa/authenticate/", headers={"Cookie": cookie_header()})
+    page = connection.getresponse().read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError("the second-factor page carries no CSRF token")
+    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+    connection.request(
+        "POST",
+        "/accounts/2fa/authenticate/",
+        body=urlencode({"code": code, "csrfmiddlewaretoken": token.group(1)}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(),
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    if response.status != 302:
+        raise RuntimeError(f"the demo authenticator code was refused (HTTP {response.status})")
 
 
 def check_answer(*, port: int, path: str, headers: dict[str, str], marker: str | None) -> None:

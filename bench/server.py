@@ -39,6 +39,8 @@ def production_env() -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "MIRPAL_URLCONF": "bench.urls",
+        # DEBUG off refuses the embedded database unless it is asked for (mirpal/settings.py).
+        "MIRPAL_EMBEDDED": "1",
     }
     env["MIRPAL_BENCH_SECRET_KEY"] = env["SECRET_KEY"]
     env.pop("MIRPAL_TESTING", None)

@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -227,6 +229,10 @@ def demo_person(index: int, rng: random.Random) -> DemoPerson:
 
 
 DEMO_PASSWORD = "mirpal-demo-2026"
+# Staff open no page without a second factor (members.mfa), so the demo staff come with an
+# authenticator app set up with this published secret: add it to any authenticator app, or print
+# the current code with `manage.py demo_totp`. A demo secret, like the demo password.
+DEMO_TOTP_SECRET = "MIRPALDEMOSECRETMIRPALDEMOSECRET"
 ACCOUNTS = [
     # email, first name, last name, country, status, secretariat?
     ("secretariat@mirpal.example", "Елена", "Секретарёва", Country.RUSSIA, "approved", True),
@@ -351,4 +357,9 @@ def load(*, members: int, stdout=None) -> dict[str, int]:
             through.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
         secretariat = Group.objects.get(name="Secretariat")
         secretariat.user_set.add(*User.objects.filter(email="secretariat@mirpal.example"))
+        staff_emails = [email for email, *_rest, staff in ACCOUNTS if staff]
+        for user in User.objects.filter(email__in=staff_emails).exclude(
+            authenticator__type=Authenticator.Type.TOTP
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     return {"users": len(new_users)}

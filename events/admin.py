@@ -18,6 +18,8 @@ from events.forms import CancelForm, EventAdminForm, SessionAdminForm, SessionAd
 from events.mail import invitations
 from events.mail.forms import AudienceForm
 from events.models import Attendance, Event, Registration, Series, Session
+from members.admin_emails import MemberEmailSearchMixin
+from members.permissions import sees_member_emails
 from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.enums import RunStatus
 
@@ -221,7 +223,9 @@ def _attended(events) -> set[tuple[int, int]]:
 @admin.action(description=_("Export registrations of selected events as CSV"), permissions=["view"])
 def export_registrations(modeladmin, request, queryset):
     return registrations_csv_response(
-        selectors.registration_export_rows(events=queryset), _attended(queryset)
+        selectors.registration_export_rows(events=queryset),
+        _attended(queryset),
+        show_emails=sees_member_emails(request.user),
     )
 
 
@@ -410,11 +414,13 @@ def export_selected_registrations(modeladmin, request, queryset):
         "event__starts_at", "event__pk", "status", "waiting_since", "created_at", "pk"
     )
     events = Event.objects.filter(pk__in=queryset.values("event_id"))
-    return registrations_csv_response(rows, _attended(events))
+    return registrations_csv_response(
+        rows, _attended(events), show_emails=sees_member_emails(request.user)
+    )
 
 
 @admin.register(Registration)
-class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(MemberEmailSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event", "user", "status", "waiting_since", "created_at"]
     list_filter = ["status", "event__kind", "event"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "event__title_en"]
@@ -430,7 +436,7 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AttendanceAdmin(MemberEmailSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["event", "user", "minutes", "source", "marked_by", "marked_at"]
     list_filter = ["source", "event"]
     search_fields = ["user__email", "user__last_name", "event__title_en"]

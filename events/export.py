@@ -1,4 +1,5 @@
-"""Registrations and the wait list as CSV for the secretariat."""
+"""Registrations and the wait list as CSV for the secretariat; the email column only for staff who
+may see members' addresses (members.permissions), the others get the same file without it."""
 
 from __future__ import annotations
 
@@ -33,13 +34,14 @@ def _utc(moment) -> str:
 
 
 def registration_csv_rows(
-    registrations: Iterable[Registration], attended: set[tuple[int, int]]
+    registrations: Iterable[Registration], attended: set[tuple[int, int]], *, show_emails: bool
 ) -> Iterable[list[str]]:
-    yield HEADER
+    email_at = HEADER.index("email")
+    yield [name for name in HEADER if show_emails or name != "email"]
     for registration in registrations:
         user, event = registration.user, registration.event
         profile = getattr(user, "profile", None)
-        yield [
+        row = [
             spreadsheet_cell(value)
             for value in (
                 event.title_en,
@@ -56,10 +58,13 @@ def registration_csv_rows(
                 "yes" if (event.pk, user.pk) in attended else "no",
             )
         ]
+        if not show_emails:
+            del row[email_at]
+        yield row
 
 
 def registrations_csv_response(
-    registrations: Iterable[Registration], attended: set[tuple[int, int]]
+    registrations: Iterable[Registration], attended: set[tuple[int, int]], *, show_emails: bool
 ) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -67,6 +72,6 @@ def registrations_csv_response(
     )
     response.write("\ufeff")  # Excel reads UTF-8 (Cyrillic names) only with the BOM
     writer = csv.writer(response)
-    for row in registration_csv_rows(registrations, attended):
+    for row in registration_csv_rows(registrations, attended, show_emails=show_emails):
         writer.writerow(row)
     return response

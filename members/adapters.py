@@ -1,10 +1,15 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from members.mfa import second_factor_removal_allowed
 from mirpal.outbox import Mail, outbox_enqueue
+from mirpal.security_events import security_lockout_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,3 +36,27 @@ class AccountAdapter(DefaultAccountAdapter):
                 )
             ]
         )
+
+    def pre_authenticate(self, request, **credentials):
+        """allauth refuses a log-in over the rate limit here, before any password is checked;
+        the refusal is recorded as a lock-out (mirpal.security_events)."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_lockout_record(request=request, login=str(credentials.get("email", "")))
+            raise
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """A staff account cannot remove its last authenticator app or security key (members.mfa)."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "A staff account must keep a second factor: add another authenticator app or "
+            "security key before removing this one."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        return second_factor_removal_allowed(authenticator)

@@ -15,3 +15,15 @@ class MembersConfig(AppConfig):
         outbox_recipient_filter_register(
             outbox_rows_to_lapsed_members, reason="recipient is not an approved member"
         )
+        from members.personal_data import personal_data_register_members
+
+        personal_data_register_members()
+        # Cache invalidation: a staff account's "has a second factor" is forgotten with the key.
+        from allauth.mfa.models import Authenticator
+        from django.db.models.signals import post_delete
+
+        from members.mfa import second_factor_forget
+
+        post_delete.connect(
+            second_factor_forget, sender=Authenticator, dispatch_uid="members.second_factor_forget"
+        )

@@ -8,6 +8,8 @@ class MembershipStatus(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("membership status", "approved")
     REJECTED = "rejected", pgettext_lazy("membership status", "rejected")
     SUSPENDED = "suspended", pgettext_lazy("membership status", "suspended")
+    # The person closed their account (members.personal_data): no decision reopens it.
+    CLOSED = "closed", pgettext_lazy("membership status", "account closed")
 
 
 class OrganisationType(models.TextChoices):

@@ -60,9 +60,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        # Among staff, the people-and-mail role sees members' email addresses; the content
+        # role (events, library, roster) sees names only (mirpal.roles).
+        permissions = [("view_member_email", _("Can see members' email addresses"))]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        # Never the email address: this text shows wherever an account is named (the admin's
+        # lists, labels and logs, library bylines), also to those who may not see addresses.
+        return self.get_full_name() or _("account %(id)s") % {"id": self.pk}
 
 
 def validate_time_zone(value: str) -> None:

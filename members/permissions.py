@@ -9,10 +9,17 @@ from django.shortcuts import redirect
 from members.enums import MembershipStatus
 
 DECIDE_MEMBERSHIP = "members.decide_membership"
+VIEW_MEMBER_EMAIL = "members.view_member_email"
 
 
 def is_secretariat(user) -> bool:
     return user.is_authenticated and user.has_perm(DECIDE_MEMBERSHIP)
+
+
+def sees_member_emails(user) -> bool:
+    """Staff who may see members' email addresses (the manager role): pages and exports show the
+    others a member's name, organisation and country instead."""
+    return user.is_authenticated and user.has_perm(VIEW_MEMBER_EMAIL)
 
 
 def is_member(user) -> bool:

@@ -14,7 +14,7 @@ from members.models import MembershipDecision, Profile, User
 from mirpal.audit import audit_record, audit_snapshot
 from mirpal.countries import default_time_zone_for
 from mirpal.mail import mail_render
-from mirpal.models import AuditAction
+from mirpal.models import AuditAction, AuditEntry
 from mirpal.outbox import outbox_enqueue
 
 
@@ -98,6 +98,9 @@ def membership_decide(
         locked = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
         if to_status not in ALLOWED_DECISIONS.get(locked.status, set()):
             raise MembershipError(f"cannot move a {locked.status} membership to {to_status}")
+        if by is not None and not staff_change_allowed(actor=by, target=locked.user):
+            # A manager decides members' memberships, not a colleague's.
+            raise MembershipError("only a superuser decides a staff account's membership")
         before = audit_snapshot(locked)
         decision = MembershipDecision.objects.create(
             profile=locked,
@@ -169,3 +172,61 @@ def memberships_decide_bulk(
         except MembershipError:
             skipped.append(profile)
     return decided, skipped
+
+
+# --- Privileges: who may change whose account (issue 13). The admin calls these for its forms, its
+# password page and its bulk paths, so that every later path applies the same rule.
+
+# The fields that give an account privileges: only a superuser changes them, on anyone. Every group
+# counts: here a group exists only to carry permissions (mirpal.roles), so none is harmless enough
+# for a non-superuser to hand out.
+USER_PRIVILEGE_FIELDS = frozenset({"is_staff", "is_superuser", "groups", "user_permissions"})
+
+
+def user_is_staff_account(user: User) -> bool:
+    """Staff: let into the admin, superuser, or holding a permission through a group or directly
+    (a group member without is_staff still opens the panel's pages)."""
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.pk is None:
+        return False
+    return user.groups.filter(permissions__isnull=False).exists() or user.user_permissions.exists()
+
+
+def privileges_change_allowed(*, actor) -> bool:
+    """Only a superuser grants or removes superuser or staff status, groups or permissions: a role
+    that could change them could give itself every other."""
+    return bool(actor.is_authenticated and actor.is_active and actor.is_superuser)
+
+
+def staff_change_allowed(*, actor, target: User) -> bool:
+    """Whether `actor` may change `target`'s account at all (email, password, names, state): a
+    member's account with the model permission, a staff account only as a superuser. A manager
+    manages members, not colleagues, so no role can take over an account above it."""
+    return privileges_change_allowed(actor=actor) or not user_is_staff_account(target)
+
+
+def user_change_refused_fields(*, actor, target: User, fields: Iterable[str]) -> list[str]:
+    """Of the account fields `actor` would change on `target` (as stored before the change; for a
+    new account, as it would be created), those the rules refuse, sorted; empty when allowed."""
+    fields = set(fields)
+    if privileges_change_allowed(actor=actor):
+        return []
+    if user_is_staff_account(target):
+        return sorted(fields)
+    return sorted(fields & USER_PRIVILEGE_FIELDS)
+
+
+def user_change_refusal_record(
+    *, actor, target: User, fields: Iterable[str], path: str
+) -> AuditEntry:
+    """Record an attempt the rules refused, with the fields it tried to change (never their
+    values: one may be a password). The caller answers the refusal rather than raising inside a
+    transaction, which would roll the entry back with it."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.REFUSE,
+        obj=target,
+        before=audit_snapshot(target),
+        after={"refused": sorted(fields), "path": path},
+    )

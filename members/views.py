@@ -1,19 +1,28 @@
+import json
+
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import selectors, services
+from members import personal_data, selectors, services
 from members.enums import MembershipStatus
-from members.forms import DecisionForm, DirectoryFilterForm, ProfileForm
+from members.forms import AccountCloseForm, DecisionForm, DirectoryFilterForm, ProfileForm
 from members.models import Profile
 from members.permissions import is_member, member_required, secretariat_required
 from mirpal.models import Topic
+from mirpal.security_events import device_id_read, security_events_for_owner
 
 
 @login_required
@@ -155,3 +164,51 @@ def applications_decide(request):
             % {"names": ", ".join(str(profile) for profile in unconfirmed)},
         )
     return redirect("members:applications")
+
+
+@login_required
+@require_GET
+def security(request):
+    """The person's own recent sign-ins and changes to how they sign in, newest first."""
+    rows = security_events_for_owner(user=request.user, current_device_id=device_id_read(request))
+    return render(request, "members/security.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def data_export(request):
+    """Everything the platform holds about the signed-in person, as one JSON file."""
+    data = personal_data.personal_data_download(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mirpal-my-data-{day}.json"'
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_close(request):
+    """The person closes their own account, after typing their password again."""
+    if not personal_data.account_can_close(request.user):
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "members/account_close.html", {"staff": True})
+    form = AccountCloseForm(request.POST or None, user=request.user)
+    limited = False
+    if request.method == "POST":
+        # allauth's limit on re-entering a password (10 a minute per account) holds here too.
+        limited = not ratelimit.consume(request, action="reauthenticate", user=request.user)
+        if not limited and form.is_valid():
+            personal_data.account_close(user=request.user)
+            logout(request)
+            return redirect("members:account_closed")
+    return render(request, "members/account_close.html", {"form": form, "limited": limited})
+
+
+@require_GET
+def account_closed(request):
+    return render(request, "members/account_closed.html")

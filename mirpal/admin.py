@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from mirpal.admin_audit import AuditedAdminMixin  # also registers the audit log's page
+from mirpal.admin_security import SecurityEventAdmin  # noqa: F401  (registers its page)
 from mirpal.models import OutboxMessage, Topic
 
 

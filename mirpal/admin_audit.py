@@ -16,11 +16,15 @@ class AuditedAdminMixin:
     # False where delete_model calls a service that records the deletion itself.
     audit_deletions = True
 
+    def audit_state(self, obj) -> dict:
+        """What an entry records of `obj`; a ModelAdmin adds what its columns miss (an m2m)."""
+        return audit_snapshot(obj)
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             before = getattr(request, "_audit_before", {})
-            before[(obj._meta.label, str(obj.pk))] = audit_snapshot(obj)
+            before[(obj._meta.label, str(obj.pk))] = self.audit_state(obj)
             request._audit_before = before
         return obj
 
@@ -38,7 +42,7 @@ class AuditedAdminMixin:
 
     def log_addition(self, request, obj, message):
         audit_record(
-            actor=request.user, action=AuditAction.CREATE, obj=obj, after=audit_snapshot(obj)
+            actor=request.user, action=AuditAction.CREATE, obj=obj, after=self.audit_state(obj)
         )
         return super().log_addition(request, obj, message)
 
@@ -49,7 +53,7 @@ class AuditedAdminMixin:
             action=AuditAction.CHANGE,
             obj=obj,
             before=before,
-            after=audit_snapshot(obj),
+            after=self.audit_state(obj),
         )
         return super().log_change(request, obj, message)
 
@@ -60,7 +64,7 @@ class AuditedAdminMixin:
                     actor=request.user,
                     action=AuditAction.DELETE,
                     obj=obj,
-                    before=audit_snapshot(obj),
+                    before=self.audit_state(obj),
                 )
         return super().log_deletions(request, queryset)
 

@@ -22,3 +22,10 @@ class MirpalConfig(AppConfig):
     def ready(self):
         # Permissions exist only after migrate has created them, so the group follows migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="mirpal.roles_sync")
+        # allauth's signals and models are importable only once the registry is ready.
+        from mirpal.security_receivers import security_receivers_connect
+
+        security_receivers_connect()
+        from mirpal.personal_data import personal_data_register_ground
+
+        personal_data_register_ground()

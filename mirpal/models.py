@@ -303,6 +303,9 @@ class WebhookDelivery(models.Model):
     log = models.JSONField(_("attempts log"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), db_default=Now())
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # Set while a worker makes the HTTP request, which happens outside any transaction: other
+    # workers leave the row alone until then, and take it up if that worker died.
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -336,6 +339,10 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", _("changed")
     DELETE = "delete", _("deleted")
     SEND = "send", _("sent")
+    # A change the rules did not allow, tried anyway (members.services, privileges).
+    REFUSE = "refuse", _("refused")
+    # A person closed their own account (members.personal_data); the entry names no one.
+    CLOSE_ACCOUNT = "close_account", _("account closed")
 
 
 class AuditEntry(models.Model):
@@ -401,3 +408,77 @@ class Message(MailRun):
         return self.subject_en
 
     subject = Localized("subject")
+
+
+# --- Security events: sign-ins, failures, lock-outs, changes to how one signs in (issue 13).
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Wrong password")
+    LOCKED_OUT = "locked_out", _("Sign-in blocked after too many attempts")
+    MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
+    MFA_ADDED = "mfa_added", _("Second factor added")
+    MFA_REMOVED = "mfa_removed", _("Second factor removed")
+    MFA_RESET = "mfa_reset", _("Recovery codes renewed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_SET = "password_set", _("Password set")
+    PASSWORD_RESET = "password_reset", _("Password reset by mailed link")
+    EMAIL_ADDED = "email_added", _("Email address added")
+    EMAIL_REMOVED = "email_removed", _("Email address removed")
+    EMAIL_CONFIRMED = "email_confirmed", _("Email address confirmed")
+    EMAIL_PRIMARY_CHANGED = "email_primary_changed", _("Main email address changed")
+    API_KEY_NEW_ADDRESS = "api_key_new_address", _("API key used from a new address")
+
+
+class SecurityEvent(models.Model):
+    """One thing that happened to an account's security, written by mirpal.security_events.
+
+    `ip`, `user_agent`, `device` and `detail` are personal data: closing an account blanks them
+    (security_events_anonymise) and rows older than SECURITY_EVENTS_RETENTION_DAYS are deleted.
+    A failed sign-in for an address no account has keeps no user, and only a keyed hash of the
+    address typed (`detail["login_hash"]`), never the address itself.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+    )
+    kind = models.CharField(_("what happened"), max_length=32, choices=SecurityEventKind.choices)
+    created_at = models.DateTimeField(_("time"), db_default=Now())
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # SHA-256 of the random id in the browser's signed device cookie; empty without one.
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    new_device = models.BooleanField(_("new device"), default=False)
+    api_key = models.ForeignKey(
+        ApiKey,
+        verbose_name=_("API key"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="security_event_user_idx"),
+            models.Index(fields=["created_at"], name="security_event_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SecurityEventKind.values),
+                name="security_event_kind_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user or '—'}"

@@ -71,6 +71,10 @@ MANAGER_PERMISSIONS = [
     "members.decide_membership",
     "members.view_user",
     "members.change_user",
+    # Members' email addresses: this role only, not the editors (issue 13). It changes the
+    # accounts of members, never of staff, and no role may change groups or permissions
+    # (members.services, privileges): only a superuser does.
+    "members.view_member_email",
     "members.view_profile",
     "members.change_profile",
     "members.view_membershipdecision",
@@ -92,6 +96,8 @@ MANAGER_PERMISSIONS = [
     "mirpal.view_webhookdelivery",
     # The audit log, and messages to members.
     "mirpal.view_auditentry",
+    # Security events: sign-ins, failures, lock-outs (staff accounts' rows only for superusers).
+    "mirpal.view_securityevent",
     "mirpal.view_message",
     "mirpal.send_message",
 ]

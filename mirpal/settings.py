@@ -4,6 +4,7 @@ Unset DATABASE_URL and CELERY_BROKER_URL start the embedded PostgreSQL and Redis
 so a machine with only Python runs the whole platform; production and CI set both.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -32,16 +33,37 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("MIRPAL_TESTING", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-# A machine on the embedded database (no DATABASE_URL) is a developer's: manage.py works there
-# without any variable. Anywhere else a missing secret stops the start.
+# Production (DEBUG off) names its secret, its hosts and its database; development and tests
+# (DEBUG or MIRPAL_TESTING) work without any variable, on a key generated once per checkout.
 ON_EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING or ON_EMBEDDED_DATABASE):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-" + "x" * 40
-
+EMBEDDED_REQUESTED = env_bool("MIRPAL_EMBEDDED", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Rotation: the new key in SECRET_KEY, the old ones here (comma-separated) until every session and
+# mailed link signed with them has expired; signatures made with them still verify.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+if not (DEBUG or TESTING):
+    missing = [
+        reason
+        for reason, absent in (
+            ("SECRET_KEY must be set when DEBUG is off.", not SECRET_KEY),
+            (
+                "ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names).",
+                not ALLOWED_HOSTS,
+            ),
+            (
+                "DATABASE_URL must be set when DEBUG is off; the embedded PostgreSQL runs with "
+                "DEBUG off only when MIRPAL_EMBEDDED=1 asks for it.",
+                ON_EMBEDDED_DATABASE and not EMBEDDED_REQUESTED,
+            ),
+        )
+        if absent
+    ]
+    if missing:
+        raise ImproperlyConfigured(" ".join(missing))
+if not SECRET_KEY:
+    SECRET_KEY = embedded.development_secret_key()
+
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
@@ -53,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # allauth.mfa's list of security keys shows "added 3 days ago" with humanize's naturaltime.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
@@ -77,6 +101,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise, so that static files carry the policies too.
+    "mirpal.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor are sent to set one up before any other page (members.mfa).
+    "members.mfa.StaffSecondFactorMiddleware",
     "mirpal.middleware.ViewerTimezoneMiddleware",
     "mirpal.middleware.AdminInputErrorMiddleware",
     "api.cors.PartnerCorsMiddleware",
@@ -172,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))),
     },
     "sessions-clear": {"task": "mirpal.sessions_clear", "schedule": crontab(hour=3, minute=17)},
+    "security-events-prune": {
+        "task": "mirpal.security_events_prune",
+        "schedule": crontab(hour=3, minute=41),
+    },
     "events-mail-due": {
         "task": "events.event_mail_due",
         "schedule": timedelta(seconds=int(os.environ.get("EVENTS_MAIL_DUE_SECONDS", "300"))),
@@ -188,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = "UTC"
+# Security events (sign-ins, failures, changes to how one signs in) are kept this long.
+SECURITY_EVENTS_RETENTION_DAYS = int(os.environ.get("SECURITY_EVENTS_RETENTION_DAYS", "365"))
 
 # --- Accounts (django-allauth): email only, mandatory verification, no enumeration.
 AUTH_USER_MODEL = "members.User"
@@ -222,6 +256,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MIRPAL] "
 # code stay off, so their URLs answer "not allowed" (tests/mirpal/url_roles.py classifies each one;
 # a release that adds URLs fails that test until someone decides what they answer here).
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# The lock-out on failed passwords (login_failed below) is per address and per account, so anyone
+# can keep an account locked from elsewhere; its owner gets in through the mailed reset link, which
+# clears the account's count and signs them in at once (the second factor still asked), before a
+# stranger's next wrong password can lock it again. Log-in by mailed code would be a second mailed
+# way in with its own limits to keep right, for no access the reset does not already give.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -238,6 +278,14 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "MIRPAL"
+MFA_ADAPTER = "members.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "members.forms.AddSecurityKeyForm"}
+# A code of the previous or next 30 seconds is accepted too (a phone's clock drifts, typing takes
+# time); each code still works once only.
+MFA_TOTP_TOLERANCE = 1
+# The code stage counts wrong codes under ACCOUNT_RATE_LIMITS["login_failed"] (per address, and
+# per account: 5 in 5 minutes); passkey log-ins, which have no account to count, per address.
+MFA_RATE_LIMITS = {"webauthn_login": os.environ.get("RATE_LIMIT_WEBAUTHN_LOGIN", "10/m/ip")}
 # Browsers offer WebAuthn only on https, and on http://localhost for development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 
@@ -317,6 +365,69 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The headers mirpal.headers adds to every answer. Pages load nothing but the site's own files
+# (no inline script or style: templates and static/ only), so the policy needs no exception;
+# a violation is reported to the csp_report view, which logs it.
+SECURITY_HEADERS = {
+    "content_security_policy": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # allauth draws the authenticator app's QR code as a data: image.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # The partner widget lists the partners' sites instead (api.widget).
+        "frame-ancestors": ["'none'"],
+    },
+    # Chromium shows a PDF through an <embed> in a page it styles inline, both of which the
+    # policy above refuses; a PDF runs none of the site's script, so it keeps only this.
+    "content_security_policy_by_content_type": {
+        "application/pdf": {"frame-ancestors": ["'none'"]},
+    },
+    "permissions_policy": {
+        **dict.fromkeys(
+            [
+                "accelerometer",
+                "autoplay",
+                "camera",
+                "display-capture",
+                "encrypted-media",
+                "geolocation",
+                "gyroscope",
+                "hid",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "picture-in-picture",
+                "screen-wake-lock",
+                "serial",
+                "usb",
+                "xr-spatial-tracking",
+            ],
+            (),
+        ),
+        # Security keys and passkeys (allauth.mfa) on the site's own pages.
+        "publickey-credentials-create": ["self"],
+        "publickey-credentials-get": ["self"],
+    },
+    "cross_origin_resource_policy": "same-origin",
+    # What partner sites load into their own pages (the widget in a frame, the API and feeds
+    # from their scripts, static files, experts' photos and magazine covers as images).
+    "cross_origin_paths": [
+        r"^/api/",
+        r"^/static/",
+        r"^/members/experts/\d+/photo/$",
+        r"^/library/issues/\d+/cover/$",
+    ],
+    "headers": {
+        "Cross-Origin-Embedder-Policy": "require-corp",
+        "X-Permitted-Cross-Domain-Policies": "none",
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -377,11 +488,28 @@ REST_FRAMEWORK = {
 API_RATE_KEY = int(os.environ.get("API_RATE_KEY", "600"))
 API_RATE_ANONYMOUS = int(os.environ.get("API_RATE_ANONYMOUS", "120"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
+# Wrong or revoked keys per address in a window; past it every keyed request from that address
+# answers 429 with Retry-After until the window ends (api/authentication.py).
+API_KEY_FAILURES = int(os.environ.get("API_KEY_FAILURES", "20"))
+API_KEY_FAILURES_WINDOW_SECONDS = int(os.environ.get("API_KEY_FAILURES_WINDOW_SECONDS", "600"))
+# allauth's per-address limits read the client's address the way the API's throttles do.
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 API_PUBLIC_MAX_AGE = int(os.environ.get("API_PUBLIC_MAX_AGE", "60"))
 # Webhook deliveries: attempts in all, the first retry after this many seconds, doubling.
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
-WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Outbound requests (mirpal/outbound.py: webhooks, anything that fetches a URL given from outside)
+# go only to public addresses and read at most this much of an answer. OUTBOUND_ALLOWED_NETWORKS
+# (comma-separated CIDRs, e.g. 10.20.0.0/16) exempts networks, for a rehearsal on a private
+# network; leave it empty in production.
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"OUTBOUND_ALLOWED_NETWORKS: {_error}") from _error
+OUTBOUND_MAX_RESPONSE_BYTES = int(os.environ.get("OUTBOUND_MAX_RESPONSE_BYTES", "65536"))
 # CORS: origins from CORS_ALLOWED_ORIGINS plus those the secretariat lists on each partner
 # (api.cors); only /api/ answers cross-origin, and never with cookies.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

@@ -6,7 +6,7 @@ from django import db
 from django.conf import settings
 from django.core import management
 
-from mirpal import outbox
+from mirpal import outbox, security_events
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ def outbox_sweep_on_worker_start(**kwargs) -> None:
 @shared_task(name="mirpal.sessions_clear")
 def sessions_clear_task() -> None:
     management.call_command("clearsessions")
+
+
+@shared_task(name="mirpal.security_events_prune")
+def security_events_prune_task() -> int:
+    """Delete security events past SECURITY_EVENTS_RETENTION_DAYS; running twice is harmless."""
+    return security_events.security_events_prune()
 
 
 from mirpal.webhooks import webhook_deliver_task  # noqa: E402, F401  (registers the task)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mirpal import health, preferences
 from mirpal.enums import MailKind
 from mirpal.forms import MailPreferenceForm
+from mirpal.personal_data import email_mask
 
 
 @never_cache
@@ -53,4 +54,8 @@ def mail_unsubscribe(request, token: str):
     if request.method == "POST":
         preferences.mail_unsubscribe(user=user, kind=kind)
         return render(request, "mail_unsubscribe.html", {"done": True, "label": label})
-    return render(request, "mail_unsubscribe.html", {"label": label, "email": user.email})
+    # The link may have been forwarded: the page shows enough of the address for its owner to
+    # recognise, not the address itself.
+    return render(
+        request, "mail_unsubscribe.html", {"label": label, "email": email_mask(user.email)}
+    )

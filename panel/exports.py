@@ -12,6 +12,10 @@ network:
 - roster: listed experts only, without contact details, notes or member account;
 - library: the same for both (it holds no personal data).
 
+Whatever the audience, staff who may not see members' email addresses (the editors) get the file
+without the columns that hold them, as their pages show names only (members.permissions); an
+expert's own contact address is the roster's, and stays.
+
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) get a leading
 apostrophe, in CSV and in Excel alike.
 """
@@ -302,8 +306,22 @@ TABLES: dict[str, Callable[..., Table]] = {
 }
 
 
-def export_table(*, dataset: str, audience: str, period: Period) -> Table:
-    return TABLES[dataset](audience=audience, period=period)
+# Columns holding a member's account address.
+MEMBER_EMAIL_COLUMNS = {"email", "member_email"}
+
+
+def _without_member_emails(table: Table) -> Table:
+    keep = [at for at, name in enumerate(table.header) if name not in MEMBER_EMAIL_COLUMNS]
+    return Table(
+        table.name,
+        [table.header[at] for at in keep],
+        ([row[at] for at in keep] for row in table.rows),
+    )
+
+
+def export_table(*, dataset: str, audience: str, period: Period, show_emails: bool) -> Table:
+    table = TABLES[dataset](audience=audience, period=period)
+    return table if show_emails else _without_member_emails(table)
 
 
 def _filename(table: Table, audience: str, extension: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events.audiences import audience_describe
+from members.permissions import sees_member_emails
 from mirpal.models import Message
 from panel import access, exports
 from panel.access import any_panel_page, panel_required, permission
@@ -130,7 +131,10 @@ def export(request):
         return render(request, "panel/exports.html", {"form": form, **context}, status=400)
     data = form.cleaned_data
     table = exports.export_table(
-        dataset=data["dataset"], audience=data["audience"], period=form.period()
+        dataset=data["dataset"],
+        audience=data["audience"],
+        period=form.period(),
+        show_emails=sees_member_emails(request.user),
     )
     if data["format"] == "xlsx":
         return exports.xlsx_response(table, audience=data["audience"])

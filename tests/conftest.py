@@ -103,6 +103,13 @@ def manager(db):
 
 
 @pytest.fixture
+def superuser(db):
+    from tests.factories.members import SuperuserFactory
+
+    return SuperuserFactory()
+
+
+@pytest.fixture
 def client_for(client, django_user_model, request):
     """client_for(role) returns a test client signed in as a fresh user of that role."""
     from django.test import Client

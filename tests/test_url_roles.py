@@ -5,7 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
-from tests.url_roles import ANON, APPLICANT, EDITOR, MANAGER, MEMBER, SECRETARIAT
+from tests.url_roles import ANON, APPLICANT, EDITOR, MANAGER, MEMBER, SECRETARIAT, SUPERUSER
 
 # URL names that the matrix need not cover: Django admin's own pages (the secretariat's panel is
 # checked through its index and each model's changelist in tests/mirpal/url_roles.py).
@@ -36,13 +36,14 @@ def _case_modules():
 
 
 @pytest.fixture
-def world(db, applicant, member, secretariat, editor, manager):
+def world(db, applicant, member, secretariat, editor, manager, superuser):
     return {
         APPLICANT: applicant,
         MEMBER: member,
         SECRETARIAT: secretariat,
         EDITOR: editor,
         MANAGER: manager,
+        SUPERUSER: superuser,
     }
 
 
@@ -59,7 +60,7 @@ def test_every_named_url_has_a_case(world):
     assert missing == []
 
 
-@pytest.mark.parametrize("role", [ANON, APPLICANT, MEMBER, SECRETARIAT, EDITOR, MANAGER])
+@pytest.mark.parametrize("role", [ANON, APPLICANT, MEMBER, SECRETARIAT, EDITOR, MANAGER, SUPERUSER])
 def test_each_url_answers_each_role_as_expected(world, client_for, role):
     client = client_for(role) if role == ANON else None
     if client is None:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 ANON, APPLICANT, MEMBER, SECRETARIAT = "anonymous", "applicant", "member", "secretariat"
 # The two staff roles of the secretariat (mirpal.roles); checked only where a case names them.
 EDITOR, MANAGER = "editor", "manager"
+# A superuser, the only account that changes privileges and staff accounts; checked only where a
+# case names it.
+SUPERUSER = "superuser"
 
 
 @dataclass

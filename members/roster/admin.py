@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.admin_emails import MemberEmailSearchMixin
+from members.permissions import sees_member_emails
 from members.roster import services
 from members.roster.enums import ExpertRequestStatus, HelpKind
 from members.roster.export import roster_csv_response
@@ -55,12 +57,13 @@ def export_csv(modeladmin, request, queryset):
     return roster_csv_response(
         queryset.prefetch_related("topics", "links")
         .select_related("user")
-        .order_by("name_en", "pk")
+        .order_by("name_en", "pk"),
+        show_member_emails=sees_member_emails(request.user),
     )
 
 
 @admin.register(Expert)
-class ExpertAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ExpertAdmin(MemberEmailSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_ru", "affiliation_en", "countries", "is_listed", "user"]
     list_filter = ["is_listed", HelpKindFilter, LanguageFilter, "topics"]
     search_fields = [
@@ -158,7 +161,7 @@ def move_done(modeladmin, request, queryset):
 
 
 @admin.register(ExpertRequest)
-class ExpertRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ExpertRequestAdmin(MemberEmailSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "requester",

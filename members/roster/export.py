@@ -1,4 +1,5 @@
-"""The roster as CSV for the secretariat, contact details included."""
+"""The roster as CSV for the secretariat, contact details included; the member account's email
+address only for staff who may see members' addresses (members.permissions)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ HEADER = [
 ]
 
 
-def roster_csv_rows(experts: Iterable[Expert]) -> Iterable[list]:
-    yield HEADER
+def roster_csv_rows(experts: Iterable[Expert], *, show_member_emails: bool) -> Iterable[list]:
+    yield [name for name in HEADER if show_member_emails or name != "member_email"]
     for expert in experts:
-        yield [
+        row = [
             spreadsheet_cell(value)
             for value in (
                 expert.pk,
@@ -51,14 +52,17 @@ def roster_csv_rows(experts: Iterable[Expert]) -> Iterable[list]:
                 "yes" if expert.is_listed else "no",
             )
         ]
+        if not show_member_emails:
+            del row[HEADER.index("member_email")]
+        yield row
 
 
-def roster_csv_response(experts: Iterable[Expert]) -> HttpResponse:
+def roster_csv_response(experts: Iterable[Expert], *, show_member_emails: bool) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="mirpal-experts-{stamp}.csv"'
     # A byte-order mark lets Excel open the Cyrillic names as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerows(roster_csv_rows(experts))
+    writer.writerows(roster_csv_rows(experts, show_member_emails=show_member_emails))
     return response

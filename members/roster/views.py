@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.permissions import member_required
+from members.permissions import member_required, sees_member_emails
 from members.roster import selectors, services
 from members.roster.enums import ExpertRequestStatus
 from members.roster.export import roster_csv_response
@@ -232,4 +232,6 @@ def expert_request_queue(request):
 @permission_required_view(selectors.EXPORT_PERMISSION)
 @require_GET
 def roster_export(request):
-    return roster_csv_response(selectors.roster_export_rows())
+    return roster_csv_response(
+        selectors.roster_export_rows(), show_member_emails=sees_member_emails(request.user)
+    )

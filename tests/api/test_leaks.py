@@ -103,7 +103,9 @@ def test_no_endpoint_leaks_members_only_data(client, world, caller):
     }
 
 
-def test_webhook_payload_has_no_join_link(client, django_capture_on_commit_callbacks):
+def test_webhook_payload_has_no_join_link(
+    client, allow_loopback, django_capture_on_commit_callbacks
+):
     from events.services import event_update
     from mirpal.models import WebhookDelivery
     from mirpal.webhooks import webhook_endpoint_create

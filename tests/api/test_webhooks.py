@@ -9,13 +9,15 @@ from events.services import event_cancel, event_publish, event_update
 from mirpal.enums import WebhookStatus
 from mirpal.models import WebhookDelivery
 from mirpal.webhooks import webhook_deliver, webhook_endpoint_create, webhook_signature
-from tests.api.hooks_server import HookServer
+from tests.api.hooks_server import LOOPBACK, HookServer
 from tests.factories.api import PartnerFactory, key_header, partner_key
 from tests.factories.events import EventFactory
 from tests.worker import Worker, purge_test_queue, wait_until
 
 
-def test_delivery_is_signed_with_the_partner_secret(db, django_capture_on_commit_callbacks):
+def test_delivery_is_signed_with_the_partner_secret(
+    db, allow_loopback, django_capture_on_commit_callbacks
+):
     partner = PartnerFactory()
     with HookServer() as server:
         webhook_endpoint_create(partner=partner, url=server.url, topics=["event.published"])
@@ -47,7 +49,7 @@ def test_delivery_is_signed_with_the_partner_secret(db, django_capture_on_commit
     assert len(server.received) == 1
 
 
-def test_only_wanted_topics_and_published_events_notify(db):
+def test_only_wanted_topics_and_published_events_notify(db, allow_loopback):
     partner = PartnerFactory()
     webhook_endpoint_create(partner=partner, url="http://127.0.0.1:9/a", topics=["event.cancelled"])
     draft = EventFactory(status="draft", published_at=None)
@@ -64,7 +66,7 @@ def test_partner_registers_and_removes_a_webhook_through_the_api(client, db):
     _key, raw = partner_key(scopes=[])
     created = client.post(
         "/api/v1/webhooks/",
-        {"url": "https://partner.example/hook", "topics": ["event.published"]},
+        {"url": "https://93.184.215.14/hook", "topics": ["event.published"]},
         content_type="application/json",
         **key_header(raw),
     )
@@ -84,12 +86,16 @@ def test_partner_registers_and_removes_a_webhook_through_the_api(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failed_deliveries_are_retried_with_backoff_by_celery(smtp_sink_server):
+def test_failed_deliveries_are_retried_with_backoff_by_celery(smtp_sink_server, allow_loopback):
     purge_test_queue()
     partner = PartnerFactory()
     with HookServer(statuses=[500, 503]) as server:
         webhook_endpoint_create(partner=partner, url=server.url, topics=["event.published"])
-        env = {"WEBHOOK_RETRY_BASE_SECONDS": "0.5", "WEBHOOK_MAX_ATTEMPTS": "5"}
+        env = {
+            "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
+            "WEBHOOK_MAX_ATTEMPTS": "5",
+            "OUTBOUND_ALLOWED_NETWORKS": LOOPBACK,
+        }
         with Worker(smtp_port=smtp_sink_server.port, env=env):
             event = EventFactory(status="draft", published_at=None)
             event_publish(event=event, by=None)  # commits: the task is queued on commit
@@ -112,7 +118,7 @@ def test_failed_deliveries_are_retried_with_backoff_by_celery(smtp_sink_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_delivery_gives_up_after_max_attempts(settings):
+def test_delivery_gives_up_after_max_attempts(settings, allow_loopback):
     settings.WEBHOOK_MAX_ATTEMPTS = 2
     partner = PartnerFactory()
     with HookServer(statuses=[500, 500, 500]) as server:

@@ -89,3 +89,15 @@ class ManagerFactory(UserFactory):
             staff_second_factor(user)
             user.groups.add(Group.objects.get(name=MANAGER_GROUP))
             ProfileFactory(user=user, status="approved", country="MD", time_zone="Europe/Chisinau")
+
+
+class SuperuserFactory(UserFactory):
+    """A superuser: the only account that grants staff status, groups or superuser status."""
+
+    is_staff = True
+    is_superuser = True
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        if create:
+            staff_second_factor(user)

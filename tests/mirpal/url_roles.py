@@ -8,6 +8,10 @@ def cases(world):
         Case("home", everyone(200)),
         Case("about", everyone(200)),
         Case("healthz", everyone(200)),
+        # Browsers post Content-Security-Policy violations here (tests/mirpal/test_headers.py
+        # posts real reports); a form is not a report.
+        Case("csp_report", everyone(405)),
+        Case("csp_report", everyone(400), method="post"),
         Case("mail_preferences", signed_in(200)),
         Case("mail_unsubscribe", everyone(404), kwargs={"token": "forged"}),
         Case(
