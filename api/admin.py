@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from api.cors import partner_origins_changed
+from api.cors import ORIGIN, partner_origins_changed
 from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.apikeys import api_key_create, api_key_revoke
 from mirpal.enums import ApiScope, WebhookTopic
@@ -38,8 +38,8 @@ class PartnerForm(forms.ModelForm):
             origin = line.strip().rstrip("/")
             if not origin:
                 continue
-            scheme, _sep, host = origin.partition("://")
-            if scheme not in ("http", "https") or not host or "/" in host:
+            # scheme://host[:port] only: the widget's frame-ancestors and CORS use it as it is.
+            if not ORIGIN.match(origin.lower()):
                 raise forms.ValidationError(
                     _("“%(origin)s” is not an origin like https://partner.example.")
                     % {"origin": origin}

@@ -3,6 +3,7 @@ secretariat lists on active partners in the admin, read through the shared cache
 
 from __future__ import annotations
 
+import re
 from urllib.parse import SplitResult
 
 from corsheaders.middleware import CorsMiddleware
@@ -12,6 +13,10 @@ from mirpal.models import Partner
 
 ORIGINS_CACHE_KEY = "api-cors-partner-origins"
 ORIGINS_CACHE_SECONDS = 300
+
+# scheme://host[:port] and nothing else: a space or ";" in a listed origin would otherwise add
+# sources or directives to the widget's Content-Security-Policy.
+ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 def partner_origins() -> frozenset[str]:

@@ -11,7 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from api.base import LANGUAGES
-from api.cors import partner_origins
+from api.cors import ORIGIN, partner_origins
 from api.selectors import api_events
 from events.selectors import EventFilters
 from mirpal.countries import Country
@@ -23,9 +23,8 @@ WIDGET_LIMIT_MAX = 20
 
 def widget_frame_ancestors() -> list[str]:
     """The sites that may frame the widget: the same origins CORS lets call the API."""
-    origins = sorted(
-        {origin.rstrip("/").lower() for origin in settings.CORS_ALLOWED_ORIGINS} | partner_origins()
-    )
+    listed = {origin.rstrip("/").lower() for origin in settings.CORS_ALLOWED_ORIGINS}
+    origins = sorted(origin for origin in listed | partner_origins() if ORIGIN.match(origin))
     return origins or ["'none'"]
 
 

@@ -411,3 +411,22 @@ def test_https_checks_the_certificate_for_the_name_not_the_address(tls_receiver)
         outbound_request("POST", f"https://127.0.0.1:{port}/hook", body=b"{}", timeout=5)
     assert "CERTIFICATE_VERIFY_FAILED" in failure.value.message
     assert len(tls_receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://x.example; script-src *", "https://y.example *", "https://z.example/path"]
+)
+def test_the_admin_refuses_a_partner_origin_that_is_not_scheme_host_and_port(client_for, origin):
+    """The origins go into CORS and the widget's frame-ancestors as they are written."""
+    form = partner_form("https://93.184.215.14/hook") | {"allowed_origins": origin}
+    response = client_for("secretariat").post(reverse("admin:mirpal_partner_add"), form)
+    assert response.status_code == 200
+    assert "is not an origin like https://partner.example." in response.content.decode()
+    assert Partner.objects.count() == 0
+    form["allowed_origins"] = "https://partner.example:8443\nhttps://NGO.example/"
+    response = client_for("secretariat").post(reverse("admin:mirpal_partner_add"), form)
+    assert response.status_code == 302
+    assert Partner.objects.get().allowed_origins == [
+        "https://partner.example:8443",
+        "https://ngo.example",
+    ]

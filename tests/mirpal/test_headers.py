@@ -140,6 +140,8 @@ def test_the_widget_may_be_framed_by_the_partners_sites_only(client, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://www.iom.example"]
     PartnerFactory(allowed_origins=["https://partner.example", "https://ngo.example/"])
     PartnerFactory(allowed_origins=["https://gone.example"], is_active=False)
+    # Not origins: they would add sources or a directive to the policy.
+    PartnerFactory(allowed_origins=["https://x.example; script-src *", "https://y.example *"])
     response = client.get("/api/widget/events/?country=KZ")
     assert response.status_code == 200
     policy = PAGE_POLICY.replace(
