@@ -7,7 +7,6 @@ import zoneinfo
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
@@ -33,6 +32,7 @@ from tests.factories.members import (
     UserFactory,
     staff_second_factor,
 )
+from tests.members.signing_in import totp_code
 from tests.smtp import SmtpSink
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -42,17 +42,12 @@ SAFARI_IPHONE = (
 )
 
 
-def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
-    counter = int(timezone.now().timestamp()) // 30 + steps_ahead
-    return format_hotp_value(hotp_value(secret, counter))
-
-
 def log_in(client, email, password=PASSWORD, *, totp_secret=None, steps_ahead=0, **meta):
     """Log in through allauth's form and, for an account with an authenticator app, its second
     step; returns the last response."""
     response = client.post(reverse("account_login"), {"login": email, "password": password}, **meta)
     if response.status_code == 302 and response["Location"] == reverse("mfa_authenticate"):
-        code = totp_code(totp_secret, steps_ahead=steps_ahead)
+        code = totp_code(totp_secret, step=steps_ahead)
         response = client.post(reverse("mfa_authenticate"), {"code": code}, **meta)
     return response
 
