@@ -1,0 +1,149 @@
+"""Cached page fragments, keyed by what they show: language, time zone, query string and the
+version of the data they are made of.
+
+A list page renders its body (the cards, the paginator's count, the filter form) once per
+combination and serves it from Redis until the data changes. Each kind of data is a *scope*
+("members", "events", "library", ...); every write to a scope's models calls `data_changed`, which
+gives the scope a new random version, so the next request misses and renders anew. Versions are
+random rather than counted, so a rolled-back transaction (or a test's) can never make two different
+data sets share a version. Per-viewer parts (a registration badge, staff links) stay outside the
+fragment, in the page around it.
+
+The version changes twice: at once, and again when the transaction commits. A request between the
+two may render the old rows under the first new version; the second makes that entry unreachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+# Long enough to matter, short enough that a write no signal sees (a raw UPDATE) heals by itself.
+FRAGMENT_SECONDS = 600
+_VERSION_PREFIX = "mirpal:data-version:"
+_FRAGMENT_PREFIX = "mirpal:fragment:"
+
+
+def _version_key(scope: str) -> str:
+    return f"{_VERSION_PREFIX}{scope}"
+
+
+def data_versions(scopes: Iterable[str]) -> dict[str, str]:
+    """The current version of each scope, in one round trip; a scope never seen gets one."""
+    scopes = sorted(set(scopes))
+    found = cache.get_many([_version_key(scope) for scope in scopes])
+    versions = {}
+    for scope in scopes:
+        version = found.get(_version_key(scope))
+        if version is None:
+            version = secrets.token_hex(6)
+            # add: two requests that both find none agree on the first one stored.
+            if not cache.add(_version_key(scope), version, timeout=None):
+                version = cache.get(_version_key(scope)) or version
+        versions[scope] = version
+    return versions
+
+
+def data_version(*scopes: str) -> str:
+    """One string for the versions of all these scopes (for a cache key or an ETag)."""
+    versions = data_versions(scopes)
+    return ".".join(f"{scope}-{versions[scope]}" for scope in sorted(versions))
+
+
+def _versions_renew(scopes: Iterable[str]) -> None:
+    cache.set_many(
+        {_version_key(scope): secrets.token_hex(6) for scope in set(scopes)}, timeout=None
+    )
+
+
+def data_changed(*scopes: str) -> None:
+    """Every cached fragment of these scopes is out of date: now, and again at commit."""
+    _versions_renew(scopes)
+    transaction.on_commit(lambda: _versions_renew(scopes))
+
+
+def data_changed_on_write(scope: str, *models) -> None:
+    """Connect saves, deletes and many-to-many changes of these models to `data_changed(scope)`.
+
+    Writes that send no signal (QuerySet.update, bulk_create, raw SQL) call data_changed
+    themselves, in the service that makes them.
+    """
+
+    def receiver(sender, **kwargs) -> None:
+        data_changed(scope)
+
+    # The receiver must outlive this call: signals hold weak references by default.
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receiver, sender=model, weak=False, dispatch_uid=f"fragments:{scope}:{model}"
+            )
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                receiver,
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"fragments:{scope}:{model}:{field.name}",
+            )
+
+
+def fragment_key(request, name: str, *, scopes: Iterable[str], variant: str = "") -> str:
+    """The key of fragment `name` for this request: language, the active time zone, the query
+    string (parameters sorted, so their order makes no second entry), a variant for what differs
+    between viewers (staff see more, say) and the data's version."""
+    query = sorted(request.GET.lists())
+    parts = [
+        name,
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        repr(query),
+        variant,
+        data_version(*scopes),
+    ]
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+    return f"{_FRAGMENT_PREFIX}{name}:{digest}"
+
+
+def cached_fragment(
+    request,
+    name: str,
+    *,
+    scopes: Iterable[str],
+    render: Callable[[], str],
+    variant: str = "",
+    timeout: int = FRAGMENT_SECONDS,
+) -> SafeString:
+    """The HTML `render()` returns, from the cache when this key has it. `render` must return
+    markup made safe by the template engine (render_to_string)."""
+    key = fragment_key(request, name, scopes=scopes, variant=variant)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, timeout)
+    # Rendered by our own templates, which escaped it.
+    return mark_safe(html)
+
+
+def cached_value(
+    request,
+    name: str,
+    *,
+    scopes: Iterable[str],
+    compute: Callable[[], object],
+    variant: str = "",
+    timeout: int = FRAGMENT_SECONDS,
+):
+    """Like cached_fragment, for a value (a paginator's count, a list of ids)."""
+    key = fragment_key(request, name, scopes=scopes, variant=variant)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
