@@ -49,6 +49,8 @@ test: install
 	    echo "Chromium not installed: browser tests skipped (apt-get install chromium)"; fi; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 
+# Load from wrk (installed with apt-get when missing and run as root; else the Python generator),
+# CPU per request from /proc. E.g. BENCH_ARGS="--pages --only directory --duration 5 --warmup 1".
 bench: install
 	MIRPAL_TESTING=1 $(PY) -m bench.run $(BENCH_ARGS)
 

@@ -7,47 +7,95 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.throttling import BaseThrottle
 
-from mirpal.apikeys import api_key_lookup, api_key_touch
+from api.cachetrips import read_many, window_count
+from mirpal.apikeys import API_KEYS_SCOPE, KEY_PREFIX, api_key_lookup, api_key_touch, key_hash
+from mirpal.fragments import versioned_found, versioned_keys, versioned_set
+from mirpal.models import ApiKey
 from mirpal.security_events import security_api_key_use_record
 
 SCHEMES = (b"api-key", b"bearer")
+# A partner key's lookup is cached this long at most; any write to keys or partners ends it.
+KEY_LOOKUP_SECONDS = 300
+# api_key_touch and security_api_key_use_record let one write through per key a minute and per
+# key and address a week, by gates in the shared cache; this process asks those gates again
+# only after this long, instead of a round trip to Redis per request.
+LOCAL_GATE_SECONDS = 30
+LOCAL_GATE_ENTRIES = 10_000
+_passed_lately: dict[tuple, float] = {}
+
+
+def _first_time_lately(gate: tuple) -> bool:
+    now = time.monotonic()
+    passed = _passed_lately.get(gate)
+    if passed is not None and now - passed < LOCAL_GATE_SECONDS:
+        return False
+    if len(_passed_lately) >= LOCAL_GATE_ENTRIES:
+        _passed_lately.clear()
+    _passed_lately[gate] = now
+    return True
 
 
 def _failures_window(address: str) -> tuple[str, float]:
     """The cache key counting this address's wrong keys in the current window, and the seconds
-    until that window ends. One Redis counter per window, raised with INCR, as api.throttling."""
+    until that window ends. One Redis counter per window, as api.throttling."""
     window = settings.API_KEY_FAILURES_WINDOW_SECONDS
     now = time.time()
     index = int(now // window)
     return f"api-key-failed:{address}:{index}", (index + 1) * window - now
 
 
-def key_failures_refusal(address: str) -> exceptions.Throttled | None:
-    """The 429 (with Retry-After) for an address past its wrong keys; None while under it."""
-    cache_key, remaining = _failures_window(address)
-    if (cache.get(cache_key) or 0) < settings.API_KEY_FAILURES:
-        return None
-    return exceptions.Throttled(
-        wait=math.ceil(remaining),
-        # DRF appends "Expected available in N seconds." to a plain string only.
-        detail=gettext("Too many invalid API keys from this address."),
-    )
-
-
 def key_failure_count(address: str) -> None:
     cache_key, _remaining = _failures_window(address)
-    cache.add(cache_key, 0, settings.API_KEY_FAILURES_WINDOW_SECONDS + 1)
+    window_count(cache_key, seconds=settings.API_KEY_FAILURES_WINDOW_SECONDS + 1)
+
+
+def _raw_key(header: list[bytes]) -> str | None:
+    if len(header) != 2:
+        return None
     try:
-        cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, settings.API_KEY_FAILURES_WINDOW_SECONDS + 1)
+        return header[1].decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _entry_key(raw: str | None) -> str | None:
+    """Where a partner key's lookup is cached; None for what cannot be a key."""
+    return f"api-key:{key_hash(raw)}" if raw and raw.startswith(KEY_PREFIX) else None
+
+
+# The keys' scope version is read with every keyed call; this process keeps the partner keys it
+# has looked up with the version they were read at, and uses them while it is still current.
+_KEY_VERSION_KEYS = versioned_keys("", scopes=[API_KEYS_SCOPE])[1:]
+_keys_here: dict[str, tuple[dict[str, str], ApiKey]] = {}
+
+
+def _key_lookup(raw: str, entry: str, found: dict) -> ApiKey | None:
+    """api_key_lookup, with partner keys' answers kept under the version of the keys' scope (read
+    in `found`), here and in the cache: a partner's call costs no query, and a revoked key, a
+    changed scope or a deactivated partner is seen by the next request. Personal tokens (which
+    act as a member, whose account may close) and unknown keys are looked up every time."""
+    _none, versions = versioned_found(entry, scopes=[API_KEYS_SCOPE], found=found)
+    here = _keys_here.get(entry)
+    if here is not None and here[0] == versions:
+        return here[1]
+    key, versions = versioned_found(
+        entry, scopes=[API_KEYS_SCOPE], found={**found, **read_many([entry])}
+    )
+    if key is None:
+        key = api_key_lookup(raw)
+        if key is None or not key.partner_id:
+            return key
+        versioned_set(entry, key, versions=versions, timeout=KEY_LOOKUP_SECONDS)
+    if len(_keys_here) >= LOCAL_GATE_ENTRIES:
+        _keys_here.clear()
+    _keys_here[entry] = (versions, key)
+    return key
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -58,30 +106,40 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() not in SCHEMES:
             return None
+        address = BaseThrottle().get_ident(request)
+        failures_key, remaining = _failures_window(address)
+        raw = _raw_key(header)
+        entry = _entry_key(raw)
+        # One round trip: the address's wrong keys, and the version of the keys' scope.
+        found = read_many([failures_key, *_KEY_VERSION_KEYS] if entry else [failures_key])
         # Keys cannot be guessed, but a flood of wrong ones is someone trying: past the limit,
         # every key from that address waits, the right one too, or the guessing would go on.
-        address = BaseThrottle().get_ident(request)
-        refusal = key_failures_refusal(address)
-        if refusal is not None:
-            raise refusal
+        if (found.get(failures_key) or 0) >= settings.API_KEY_FAILURES:
+            raise exceptions.Throttled(
+                wait=math.ceil(remaining),
+                # DRF appends "Expected available in N seconds." to a plain string only.
+                detail=gettext("Too many invalid API keys from this address."),
+            )
         try:
-            return self._authenticate(request, header)
+            return self._authenticate(request, header, raw, entry, found)
         except exceptions.AuthenticationFailed:
             key_failure_count(address)
             raise
 
-    def _authenticate(self, request, header):
+    def _authenticate(self, request, header, raw, entry, found):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Give the key after the word Api-Key."))
-        try:
-            raw = header[1].decode()
-        except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from error
-        key = api_key_lookup(raw)
+        if raw is None:
+            raise exceptions.AuthenticationFailed(_("This API key is not valid."))
+        key = _key_lookup(raw, entry, found) if entry is not None else None
         if key is None:
             raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
-        api_key_touch(key=key)
-        security_api_key_use_record(request=request._request, key=key)
+        if _first_time_lately(("used", key.pk, key.prefix)):
+            api_key_touch(key=key)
+        meta = request._request.META
+        where = (meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"))
+        if _first_time_lately(("address", key.pk, key.prefix, *where)):
+            security_api_key_use_record(request=request._request, key=key)
         if key.user_id:
             if not key.user.is_active:
                 raise exceptions.AuthenticationFailed(_("This account is disabled."))

@@ -14,7 +14,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from api.answers import CachedAnswerResponse, StoredAnswer, answer_key
+from api.cachetrips import read_many
 from api.permissions import partner_key
+from mirpal.fragments import versioned_found, versioned_keys, versioned_set
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -61,10 +64,23 @@ class ApiViewMixin:
     GET gets an ETag (hash of the body) and, where the view sets `last_modified`, Last-Modified;
     a matching If-None-Match or If-Modified-Since is answered 304 with no body. Answers that do
     not depend on who calls (anonymous or partner key) are public for API_PUBLIC_MAX_AGE seconds.
+
+    A view that names its `answer_scopes` has its list answers kept in the server's cache
+    (api.answers): a hit is sent without running the action, after the same authentication,
+    permissions and throttles as any request.
     """
 
     last_modified = None
     public_cache = True
+    # The data scopes (mirpal.fragments) the list answer is made of; None: never cached.
+    answer_scopes: tuple[str, ...] | None = None
+    # The list's filters (a serializer): an answer is cached only for a query made of these
+    # and the page, page size and language, so that made-up parameters cannot fill the cache.
+    answer_filters: type[serializers.Serializer] | None = None
+    answer_key: str | None = None
+    answer_versions: dict[str, str] | None = None
+    throttle_reads: list[str] = []
+    throttle_read_values: dict[str, object] | None = None
 
     def initial(self, request, *args, **kwargs):
         lang = request.query_params.get("lang", "")
@@ -74,6 +90,44 @@ class ApiViewMixin:
         super().initial(request, *args, **kwargs)
         if "lang" in request.query_params and lang not in LANGUAGES:
             raise ValidationError({"lang": [_("Choose one of: %s.") % ", ".join(LANGUAGES)]})
+        if self.answer_key is None:
+            return
+        found = self.throttle_read_values
+        if found is None:  # no throttle read them (throttles turned off)
+            found = read_many(self.throttle_reads)
+        stored, self.answer_versions = versioned_found(
+            self.answer_key, scopes=self.answer_scopes, found=found
+        )
+        if stored is not None:
+            # dispatch() next calls the handler named after the method (the action); the stored
+            # answer stands in for it, so no query or serializer runs.
+            setattr(self, request.method.lower(), lambda *a, **k: CachedAnswerResponse(stored))
+
+    def check_throttles(self, request):
+        # The caller is known (authentication ran first): the stored answer, if any, is read in
+        # the throttle's round trip to the cache (api.throttling).
+        if (
+            self.answer_scopes is not None
+            and getattr(self, "action", None) == "list"
+            and request.method in ("GET", "HEAD")
+            and self.answer_parameters().issuperset(request.query_params)
+        ):
+            self.answer_key = answer_key(request)
+            self.throttle_reads = versioned_keys(self.answer_key, scopes=self.answer_scopes)
+        super().check_throttles(request)
+
+    @classmethod
+    def answer_parameters(cls) -> frozenset[str]:
+        known = cls.__dict__.get("_answer_parameters")
+        if known is None:
+            filters = cls.answer_filters().fields if cls.answer_filters else {}
+            known = frozenset({*filters, "page", "page_size", "lang"})
+            cls._answer_parameters = known
+        return known
+
+    def answer_seconds(self) -> int:
+        """How long a list answer may be kept: writes end it sooner (its scopes' versions)."""
+        return settings.API_ANSWER_SECONDS
 
     def note_modified(self, moments) -> None:
         moments = [moment for moment in moments if moment is not None]
@@ -87,19 +141,32 @@ class ApiViewMixin:
         patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        response.render()
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        response["ETag"] = etag
-        last_modified = None
-        if self.last_modified is not None:
-            last_modified = int(self.last_modified.timestamp())
-            response["Last-Modified"] = http_date(last_modified)
+        stored = getattr(response, "stored_answer", None)
+        if stored is None:
+            response.render()
+            stored = StoredAnswer(
+                content=response.content,
+                content_type=response["Content-Type"],
+                etag='"' + hashlib.sha256(response.content).hexdigest()[:32] + '"',
+                last_modified=(
+                    None if self.last_modified is None else int(self.last_modified.timestamp())
+                ),
+            )
+            if self.answer_versions is not None:
+                versioned_set(
+                    self.answer_key,
+                    stored,
+                    versions=self.answer_versions,
+                    timeout=self.answer_seconds(),
+                )
+        response["ETag"] = stored.etag
+        if stored.last_modified is not None:
+            response["Last-Modified"] = http_date(stored.last_modified)
         anonymous = not request.user.is_authenticated or partner_key(request) is not None
         if self.public_cache and anonymous:
             patch_cache_control(response, public=True, max_age=settings.API_PUBLIC_MAX_AGE)
         else:
             patch_cache_control(response, private=True, no_cache=True)
-        conditional = get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
+        return get_conditional_response(
+            request, etag=stored.etag, last_modified=stored.last_modified, response=response
         )
-        return conditional

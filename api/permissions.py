@@ -20,6 +20,20 @@ def sees_members_content(request) -> bool:
     return partner_key(request) is None and is_member(request.user)
 
 
+def answer_audience(request) -> str:
+    """Whom a cached list answer is kept for (api.answers): one copy for anonymous callers, one
+    for partner keys (their scopes only let them in or not, checked before the cache), and one per
+    signed-in account (session or personal token), so that nothing made for one member, today or
+    in a field added later, reaches another."""
+    if partner_key(request) is not None:
+        return "partner"
+    if request.user.is_authenticated:
+        # With what the account may see now: an approval shows on the next request.
+        sees = "members" if sees_members_content(request) else "public"
+        return f"user:{request.user.pk}:{sees}"
+    return "anonymous"
+
+
 class ScopeRequired(permissions.BasePermission):
     """A partner key must carry the view's `required_scope`; other callers read public data."""
 

@@ -2,7 +2,9 @@
 
 DRF's own throttles read a history, change it and write it back, so two workers can both let a
 request through; here each window is one Redis counter raised with INCR, which is atomic, so the
-limit holds across every process that shares the cache.
+limit holds across every process that shares the cache. The counter is raised and given its
+expiry by one Lua script (api.cachetrips): one round trip per request, which also brings the
+answer the view may send from the cache.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from api.cachetrips import window_count
 from mirpal.models import ApiKey
 
 
@@ -31,13 +33,13 @@ class ApiThrottle(BaseThrottle):
         now = time.time()
         index = int(now // window)
         self.wait_seconds = (index + 1) * window - now
-        key = f"api-throttle:{ident}:{index}"
-        cache.add(key, 0, window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, window + 1)
-            count = 1
+        # A view may ask for cache keys to be read in this round trip (`throttle_reads`: api.base
+        # reads its stored answer so); their values go back to it in `throttle_read_values`.
+        count, view.throttle_read_values = window_count(
+            f"api-throttle:{ident}:{index}",
+            seconds=window + 1,
+            read=getattr(view, "throttle_reads", ()),
+        )
         return count <= limit
 
     def wait(self) -> float:

@@ -3,8 +3,11 @@ api.selectors, writes go through the events services and mirpal.apikeys."""
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -29,7 +32,7 @@ from api.permissions import (
     sees_members_content,
 )
 from events.enums import EventKind
-from events.selectors import EventFilters, member_registrations
+from events.selectors import EventFilters, event_next_end, member_registrations
 from events.services import EventError, registration_cancel, registration_respond
 from library.enums import ARTICLE_KIND, DocumentKind
 from library.search import SearchFilters, library_search
@@ -158,8 +161,20 @@ def _detail_doc(summary, serializer, tags):
 )
 class EventViewSet(ReadViewSet):
     required_scope = ApiScope.READ_EVENTS
+    answer_scopes = ("events",)
+    answer_filters = EventQuery
     lookup_field = "slug"
     lookup_is_number = False
+
+    def answer_seconds(self) -> int:
+        seconds = super().answer_seconds()
+        if self.request.query_params.get("when") == "all":
+            return seconds
+        # Coming and past events change by the clock alone when an event ends.
+        next_end = event_next_end()
+        if next_end is None:
+            return seconds
+        return max(1, min(seconds, math.ceil((next_end - timezone.now()).total_seconds())))
 
     def get_serializer_class(self):
         return out.EventDetailSerializer if self.action == "retrieve" else out.EventSerializer
@@ -189,6 +204,8 @@ class EventViewSet(ReadViewSet):
 )
 class ExpertViewSet(ReadViewSet):
     required_scope = ApiScope.READ_EXPERTS
+    answer_scopes = ("roster",)
+    answer_filters = ExpertQuery
     serializer_class = out.ExpertSerializer
     lookup_field = "pk"
 
@@ -217,6 +234,8 @@ class ExpertViewSet(ReadViewSet):
 )
 class TopicViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = out.TopicSerializer
+    # Every app whose lists show topics renews its scope when a topic changes.
+    answer_scopes = ("library",)
     pagination_class = None
 
     def list(self, request):
@@ -233,6 +252,7 @@ class TopicViewSet(ApiViewMixin, viewsets.GenericViewSet):
 )
 class CountryViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = out.CountrySerializer
+    answer_scopes = ()  # fixed in the code: the language alone changes the answer
     pagination_class = None
 
     def list(self, request):
@@ -256,6 +276,7 @@ class CountryViewSet(ApiViewMixin, viewsets.GenericViewSet):
 )
 class IssueViewSet(ReadViewSet):
     required_scope = ApiScope.READ_LIBRARY
+    answer_scopes = ("library",)
     lookup_field = "number"
 
     def get_serializer_class(self):
@@ -274,6 +295,8 @@ class IssueViewSet(ReadViewSet):
 )
 class ArticleViewSet(ReadViewSet):
     required_scope = ApiScope.READ_LIBRARY
+    answer_scopes = ("library",)
+    answer_filters = ArticleQuery
     serializer_class = out.ArticleSerializer
     lookup_field = "pk"
 
@@ -296,6 +319,8 @@ class ArticleViewSet(ReadViewSet):
 )
 class DocumentViewSet(ReadViewSet):
     required_scope = ApiScope.READ_LIBRARY
+    answer_scopes = ("library",)
+    answer_filters = DocumentQuery
     serializer_class = out.DocumentSerializer
     lookup_field = "pk"
 
@@ -309,7 +334,14 @@ class DocumentViewSet(ReadViewSet):
 
 @extend_schema_serializer(many=False)
 class SearchPage(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Matches counted: exact, or a lower bound when count_capped is true."
+    )
+    count_capped = serializers.BooleanField(
+        help_text="True when more matches exist than the search counts and ranks (1,000 by "
+        "default): count is then a lower bound and the pages hold the newest matches and the "
+        "newest with the words in their title or abstract, best first."
+    )
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = out.SearchEntrySerializer(many=True)
@@ -326,6 +358,8 @@ class SearchPage(serializers.Serializer):
 )
 class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
     required_scope = ApiScope.READ_LIBRARY
+    answer_scopes = ("library",)
+    answer_filters = SearchQuery
     serializer_class = SearchPage
     pagination_class = None
 
@@ -349,7 +383,8 @@ class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response(
             SearchPage(
                 {
-                    "count": outcome.total,
+                    "count": outcome.count,
+                    "count_capped": outcome.count_capped,
                     "page": page.number,
                     "pages": page.paginator.num_pages,
                     "results": outcome.entries,

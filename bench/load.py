@@ -1,5 +1,9 @@
 """A small HTTP load generator for loopback, in plain Python so a fresh machine needs nothing else.
 
+`make bench` uses it only when wrk (bench.wrk) can't be had: on two cores it spends about as much
+CPU as the server it loads, so its rates flatter slow pages. The CPU per request of the report
+(bench.cpu) does not depend on the generator.
+
 A few processes (so the client is not held by one GIL), each with a few threads, each thread with
 its own http.client connection (kept alive when the server allows it), send GET requests for a
 fixed time. Every process starts at the same instant and stops after the same duration, so the

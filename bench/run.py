@@ -1,9 +1,13 @@
-"""`make bench`: requests per second and latency of the platform's pages next to a bare Django view.
+"""`make bench`: what a user feels (requests per second, latency) and what it costs (CPU per
+request of the web server and PostgreSQL) for the platform's pages, next to a bare Django view and
+an empty signed-in page, in the same run.
 
 Everything runs on this machine: a database of its own (`mirpal_bench`, on the server DATABASE_URL
 or the embedded PostgreSQL points at, so development data is never touched), gunicorn configured
-as in production, and a Python load generator on loopback (bench.load). Each scenario is one
-entry of SCENARIOS; a new page adds an entry, with the data it needs loaded by `prepare`.
+as in production, and wrk on loopback (installed from the distribution when missing; the Python
+generator bench.load otherwise). The CPU seconds come from /proc (bench.cpu), so the ratios do not
+depend on what else the machine is doing. Each scenario is one entry of SCENARIOS; a new page adds
+an entry, with the data it needs loaded by `prepare`.
 """
 
 from __future__ import annotations
@@ -21,17 +25,24 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bench.load import LoadResult, run_load
-from bench.server import BASE_DIR, HOST, Server, production_env, server_start
+from bench import report
+from bench.cpu import DatabaseCpu, ServerCpu, children, machine_description
+from bench.load import run_load
+from bench.server import BASE_DIR, HOST, Server, gunicorn_config, production_env, server_start
+from bench.wrk import run_wrk, wrk_binary
 
 # Another name keeps two people's bench runs on one server apart.
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "mirpal_bench")
 MEMBER_EMAIL = "member@mirpal.example"
 SECRETARIAT_EMAIL = "secretariat@mirpal.example"
+LOGIN_LINK = 'href="/accounts/login/'
+LOGOUT_FORM = 'action="/accounts/logout/"'
 
 
 @dataclass(frozen=True)
 class Scenario:
+    # Names the scenario in the targets (bench.report.TARGETS).
+    key: str
     name: str
     url_name: str
     signed_in: bool = False
@@ -94,22 +105,46 @@ def _api_unthrottled() -> None:
     os.environ.setdefault("API_RATE_KEY", "1000000000")
 
 
+def _partner_key() -> None:
+    """One partner key per run, with every read scope."""
+    from mirpal.apikeys import api_key_create
+    from mirpal.enums import ApiScope
+    from mirpal.models import Partner
+
+    if "raw" in _API_KEY:
+        return
+    partner, _created = Partner.objects.get_or_create(name="Bench partner")
+    scopes = [scope for scope in ApiScope.values if scope.startswith("read:")]
+    _API_KEY["raw"] = api_key_create(name="bench", scopes=scopes, partner=partner)[1]
+
+
 def _load_events(options: argparse.Namespace) -> None:
     from demo import events as demo
 
     _api_unthrottled()
-    demo.load(events=2000)
+    demo.load(events=options.events)
+
+
+def _load_events_and_key(options: argparse.Namespace) -> None:
+    _load_events(options)
+    _partner_key()
+
+
+def _load_library(options: argparse.Namespace) -> None:
+    from demo import library as demo
+
+    demo.load()
+
+
+def _load_home(options: argparse.Namespace) -> None:
+    _load_members_and_events(options)
+    _load_library(options)
 
 
 def _load_library_and_key(options: argparse.Namespace) -> None:
-    from demo import library as demo
-    from mirpal.apikeys import api_key_create
-    from mirpal.models import Partner
-
     _api_unthrottled()
-    demo.load()
-    partner, _created = Partner.objects.get_or_create(name="Bench partner")
-    _API_KEY["raw"] = api_key_create(name="bench", scopes=["read:library"], partner=partner)[1]
+    _load_library(options)
+    _partner_key()
 
 
 def _partner_headers() -> dict[str, str]:
@@ -117,8 +152,21 @@ def _partner_headers() -> dict[str, str]:
 
 
 SCENARIOS = [
-    Scenario(name="bare Django view (fixed JSON)", url_name="bench-bare", marker='"status": "ok"'),
     Scenario(
+        key=report.BARE,
+        name="bare Django view (fixed JSON)",
+        url_name="bench-bare",
+        marker='"status": "ok"',
+    ),
+    Scenario(
+        key=report.FLOOR,
+        name="signed-in floor (empty page on base.html)",
+        url_name="bench-floor",
+        signed_in=True,
+        prepare=_load_members,
+    ),
+    Scenario(
+        key="directory",
         name="directory page, {members:,} members",
         url_name="members:directory",
         signed_in=True,
@@ -126,6 +174,7 @@ SCENARIOS = [
         prepare=_load_members,
     ),
     Scenario(
+        key="roster",
         name="roster list, {experts:,} experts",
         url_name="members:experts",
         signed_in=True,
@@ -133,12 +182,14 @@ SCENARIOS = [
         available=_roster_exists,
     ),
     Scenario(
+        key="event-list",
         name="event list, {events:,} events",
         url_name="events:list",
         signed_in=True,
         prepare=_load_members_and_events,
     ),
     Scenario(
+        key="event",
         name="event page with 300 registrations",
         url_name="events:detail",
         signed_in=True,
@@ -146,6 +197,7 @@ SCENARIOS = [
         path=_event_page_path,
     ),
     Scenario(
+        key="secretariat",
         name="secretariat home, {members:,} members and {events:,} events",
         url_name="panel:home",
         signed_in=True,
@@ -154,13 +206,45 @@ SCENARIOS = [
         email=SECRETARIAT_EMAIL,
     ),
     Scenario(
-        name="API event list, 20 per page, 2,000 events",
+        key="home-anonymous",
+        name="home page, anonymous",
+        url_name="home",
+        marker=LOGIN_LINK,
+        prepare=_load_home,
+    ),
+    Scenario(
+        key="event-list-anonymous",
+        name="event list, {events:,} events, anonymous",
+        url_name="events:list",
+        marker=LOGIN_LINK,
+        prepare=_load_members_and_events,
+    ),
+    Scenario(
+        key="library-anonymous",
+        name="library landing, anonymous",
+        url_name="library:index",
+        marker=LOGIN_LINK,
+        prepare=_load_library,
+    ),
+    Scenario(
+        key="api-events",
+        name="API event list, {events:,} events, anonymous",
         url_name="v1:event-list",
         query="?page_size=20&when=all",
         marker='"results"',
         prepare=_load_events,
     ),
     Scenario(
+        key="api-events-partner",
+        name="API event list, {events:,} events, partner key",
+        url_name="v1:event-list",
+        query="?page_size=20&when=all",
+        marker='"results"',
+        prepare=_load_events_and_key,
+        headers=_partner_headers,
+    ),
+    Scenario(
+        key="api-search",
         name="API document search, partner key",
         url_name="v1:search-list",
         query="?q=migration",
@@ -261,30 +345,129 @@ def _second_factor(*, port: int, cookies: SimpleCookie) -> None:
         raise RuntimeError(f"the demo authenticator code was refused (HTTP {response.status})")
 
 
-def check_answer(*, port: int, path: str, headers: dict[str, str], marker: str | None) -> None:
+def check_answer(*, port: int, path: str, headers: dict[str, str], markers: list[str]) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read().decode(errors="replace")
     connection.close()
-    if response.status != 200 or (marker and marker not in body):
-        raise RuntimeError(f"GET {path} answered {response.status} without {marker!r}")
+    missing = [marker for marker in markers if marker not in body]
+    if response.status != 200 or missing:
+        raise RuntimeError(f"GET {path} answered {response.status} without {missing!r}")
 
 
-def _table(rows: list[tuple[str, LoadResult]]) -> str:
-    bare = rows[0][1].per_second
-    width = max(len(name) for name, _ in rows)
-    lines = [
-        f"{'scenario':<{width}}  {'req/s':>8}  {'p50 ms':>7}  {'p95 ms':>7}  {'errors':>6}  "
-        f"{'vs bare':>7}",
-    ]
-    for name, result in rows:
-        ratio = result.per_second / bare if bare else float("nan")
-        lines.append(
-            f"{name:<{width}}  {result.per_second:>8.1f}  {result.percentile(50):>7.1f}  "
-            f"{result.percentile(95):>7.1f}  {result.errors:>6}  {ratio:>7.3f}"
+@dataclass(frozen=True)
+class Generator:
+    """The load generator of this run: wrk, or the Python one when wrk can't be had."""
+
+    wrk: str | None
+    note: str
+    threads: int
+    connections: int
+
+    def describe(self) -> str:
+        if self.wrk:
+            installed = f", {self.note}" if self.note else ""
+            return (
+                f"wrk ({self.wrk}{installed}), {self.threads} threads, "
+                f"{self.connections} connections"
+            )
+        return (
+            f"Python bench.load, {self.threads} processes x "
+            f"{self.connections // self.threads} connections ({self.note})"
         )
-    return "\n".join(lines)
+
+    def run(self, *, port: int, path: str, headers: dict[str, str], duration: float):
+        if self.wrk:
+            return run_wrk(
+                binary=self.wrk,
+                host=HOST,
+                port=port,
+                path=path,
+                headers=headers,
+                duration=duration,
+                threads=self.threads,
+                connections=self.connections,
+            )
+        return run_load(
+            host=HOST,
+            port=port,
+            path=path,
+            headers=headers,
+            duration=duration,
+            processes=self.threads,
+            connections=self.connections // self.threads,
+        )
+
+
+def generator_choose(options: argparse.Namespace) -> Generator:
+    connections = options.clients * options.connections
+    if options.generator == "python":
+        return Generator(None, "chosen with --generator python", options.clients, connections)
+    binary, note = wrk_binary(install=True)
+    if binary is None and options.generator == "wrk":
+        raise SystemExit(f"make bench: {note}")
+    return Generator(binary, note if binary else f"fallback: {note}", options.clients, connections)
+
+
+def wait_until_idle(server_cpu: ServerCpu, *, quiet: float = 0.3, limit: float = 20) -> None:
+    """Let the requests a generator left in flight finish, so that a measured window does not
+    pay for the warm-up's: until the server's CPU stands still for `quiet` seconds."""
+    deadline = time.monotonic() + limit
+    last = server_cpu.seconds()
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = server_cpu.seconds()
+        if now is None or now == last:
+            return
+        last = now
+
+
+def measure(
+    *,
+    scenario: Scenario,
+    name: str,
+    generator: Generator,
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    duration: float,
+    server_cpu: ServerCpu,
+    database_cpu: DatabaseCpu | None,
+) -> report.Row:
+    """One measured window: the load, and the CPU the server and the database spent meanwhile.
+
+    Requests still in flight when the generator stops are served after the window closes; on
+    average half their CPU falls inside it, which costs the slowest pages a request or two.
+    """
+    web_before = server_cpu.seconds()
+    if database_cpu is not None:
+        database_cpu.start()
+    result = generator.run(port=port, path=path, headers=headers, duration=duration)
+    web_after = server_cpu.seconds()
+    db_seconds = database_cpu.stop() if database_cpu is not None else None
+    # Persistent connections close now and then (CONN_MAX_AGE); more than one per worker is
+    # a connection per request, whose backends mostly live between two samples.
+    if database_cpu is not None and database_cpu.closed > len(children(server_cpu.master_pid)):
+        print(
+            f"({name}: {database_cpu.closed} database connections closed in the window; up to "
+            f"{database_cpu.interval:g} s of CPU each is missing from its db figure)"
+        )
+    nan = float("nan")
+    return report.Row(
+        key=scenario.key,
+        name=name,
+        per_second=result.per_second,
+        p50_ms=result.percentile(50) if result.requests else nan,
+        p95_ms=result.percentile(95) if result.requests else nan,
+        requests=result.requests,
+        errors=result.errors,
+        web_seconds=(
+            web_after - web_before if web_before is not None and web_after is not None else None
+        ),
+        db_seconds=db_seconds,
+        signed_in=scenario.signed_in,
+    )
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -293,8 +476,17 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load first")
     parser.add_argument("--workers", type=int, default=2 * cpus + 1, help="gunicorn sync workers")
-    parser.add_argument("--clients", type=int, default=2, help="load generator processes")
-    parser.add_argument("--connections", type=int, default=4, help="connections per process")
+    parser.add_argument(
+        "--generator",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk (installed with apt-get when missing and allowed), falling "
+        "back to the Python one (auto); or only one of them",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=2, help="wrk threads (Python generator: processes)"
+    )
+    parser.add_argument("--connections", type=int, default=4, help="connections per client")
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--experts", type=int, default=2_000)
     parser.add_argument("--events", type=int, default=2_000)
@@ -305,7 +497,30 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         help="members an event is published to from the admin (scenario 'publish')",
     )
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="only the table of pages: no mail fan-out, publish or library search after it",
+    )
     return parser.parse_args(argv)
+
+
+def scenarios_select(only: str) -> list[Scenario]:
+    """The scenarios to run: those whose name contains `only` (all without it), always with the
+    bare view and, when a signed-in page runs, the signed-in floor: the ratios' references."""
+    chosen = [
+        scenario
+        for scenario in SCENARIOS
+        if scenario.available() and (not only or only in scenario.name)
+    ]
+    signed_in = any(scenario.signed_in for scenario in chosen)
+    return [
+        scenario
+        for scenario in SCENARIOS
+        if scenario in chosen
+        or scenario.key == report.BARE
+        or (scenario.key == report.FLOOR and signed_in)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -322,21 +537,19 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.urls import reverse
 
     from demo.members import DEMO_PASSWORD
 
     print(f"bench database: {BENCH_DATABASE} (migrating and loading demo data as needed)")
     call_command("migrate", "--noinput", verbosity=0)
-    scenarios = [
-        scenario
-        for scenario in SCENARIOS
-        if scenario.available()
-        and (not options.only or options.only in scenario.name or scenario.url_name == "bench-bare")
-    ]
+    scenarios = scenarios_select(options.only)
     skipped = [scenario.name for scenario in SCENARIOS if not scenario.available()]
+    prepared: set[Callable] = set()
     for scenario in scenarios:
-        if scenario.prepare:
+        if scenario.prepare and scenario.prepare not in prepared:
+            prepared.add(scenario.prepare)
             began = time.monotonic()
             scenario.prepare(options)
             print(
@@ -344,51 +557,90 @@ def main(argv: list[str] | None = None) -> int:
                 f"{time.monotonic() - began:.1f} s"
             )
     _print_counts()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres_version = cursor.fetchone()[0]
+    generator = generator_choose(options)
 
-    log = BASE_DIR / ".local" / "bench" / "gunicorn.log"
+    # One log per bench database: two runs side by side don't write over each other's.
+    log = BASE_DIR / ".local" / "bench" / f"gunicorn-{BENCH_DATABASE}.log"
+    database_reader = DatabaseCpu(bench_url)
+    database_cpu = database_reader if database_reader.open() else None
     server: Server = server_start(workers=options.workers, log=log)
-    rows: list[tuple[str, LoadResult]] = []
+    server_cpu = ServerCpu(server.process.pid)
+    rows: list[report.Row] = []
     try:
         cookies = {
             email: session_cookie(port=server.port, email=email, password=DEMO_PASSWORD)
             for email in {scenario.email for scenario in scenarios if scenario.signed_in}
         }
+        config = gunicorn_config()
         print(
-            f"gunicorn: {options.workers} sync workers on {HOST}:{server.port}, DEBUG off; "
-            f"load: {options.clients} processes x {options.connections} connections, "
-            f"{options.warmup:g} s warm-up + {options.duration:g} s per scenario; "
-            f"{os.cpu_count()} CPUs shared by server, database and load generator\n"
+            f"gunicorn: {options.workers} sync workers on {HOST}:{server.port}, DEBUG off, "
+            f"{f'--config python:{config}' if config else 'no config module'}; "
+            f"load: {generator.describe()}; {options.warmup:g} s warm-up + "
+            f"{options.duration:g} s per scenario; {os.cpu_count()} CPUs shared by server, "
+            "database and load generator\n"
         )
         for scenario in scenarios:
             path = (
                 scenario.path() if scenario.path else reverse(scenario.url_name)
             ) + scenario.query
             headers = {"Accept-Language": "en", **(scenario.headers() if scenario.headers else {})}
+            markers = [scenario.marker] if scenario.marker else []
             if scenario.signed_in:
                 headers["Cookie"] = cookies[scenario.email]
-            check_answer(port=server.port, path=path, headers=headers, marker=scenario.marker)
-            load = {
-                "host": HOST,
-                "port": server.port,
-                "path": path,
-                "headers": headers,
-                "processes": options.clients,
-                "connections": options.connections,
-            }
+                markers.append(LOGOUT_FORM)
+            check_answer(port=server.port, path=path, headers=headers, markers=markers)
             if options.warmup > 0:
-                run_load(duration=options.warmup, **load)
+                generator.run(port=server.port, path=path, headers=headers, duration=options.warmup)
+            wait_until_idle(server_cpu)
             rows.append(
-                (scenario.name.format(**vars(options)), run_load(duration=options.duration, **load))
+                measure(
+                    scenario=scenario,
+                    name=scenario.name.format(**vars(options)),
+                    generator=generator,
+                    port=server.port,
+                    path=path,
+                    headers=headers,
+                    duration=options.duration,
+                    server_cpu=server_cpu,
+                    database_cpu=database_cpu,
+                )
             )
     finally:
+        if database_cpu is not None:
+            database_cpu.close()
         server.stop()
-    print(_table(rows))
+    print(report.table(rows))
     for name in skipped:
         print(f"(not measured: {name.format(**vars(options))}; its code is not there yet)")
+    print(
+        "\nCPU ms/request: web = gunicorn master and workers (live, and reaped during the run), "
+        "db = "
+        + (
+            f"the PostgreSQL backends of {BENCH_DATABASE} (sampled every "
+            f"{database_cpu.interval:g} s)"
+            if database_cpu is not None
+            else f"n/a ({database_reader.reason}; CPU ms/request and ratios are the web "
+            "server's alone)"
+        )
+        + ", from /proc over each measured window; vs bare / vs floor = that CPU of the bare "
+        "view / of the signed-in floor divided by the scenario's (1.0 = as cheap, higher is "
+        "better)"
+    )
+    print(f"load generator: {generator.describe()}")
+    print(machine_description(postgres_version=postgres_version))
+    lines = report.target_lines(rows)
+    if lines:
+        print("\ntargets of issue 14 (CPU per request, same run):")
+        print("\n".join(lines))
     print(f"\nmake bench took {time.monotonic() - started:.0f} s")
-    if any(result.errors for _name, result in rows):
+    if any(row.errors for row in rows):
         print(f"some requests failed; see {log}", file=sys.stderr)
         return 1
+    if options.pages:
+        return 0
     if "fan-out" in options.only or not options.only:
         print()
         if importlib.import_module("bench.fanout").main():

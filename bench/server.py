@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import secrets
 import signal
@@ -15,6 +16,14 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# The production settings of gunicorn (gc.freeze after fork, ...), when the project has them.
+GUNICORN_CONFIG = "mirpal.gunicorn_conf"
+STARTUP_SECONDS = 180
+
+
+def gunicorn_config() -> str | None:
+    """The config module gunicorn is started with, or None when the project has none."""
+    return GUNICORN_CONFIG if importlib.util.find_spec(GUNICORN_CONFIG) is not None else None
 
 
 def free_port() -> int:
@@ -64,7 +73,10 @@ class Server:
 
 
 def server_start(*, workers: int, log: Path, probe: str = "/bench/bare/") -> Server:
-    """Collect static files, start gunicorn with `workers` sync workers, wait until it answers."""
+    """Collect static files, start gunicorn with `workers` sync workers, wait until it answers.
+
+    gunicorn reads the project's config module; workers and address from the command line win.
+    """
     port = free_port()
     env = {**production_env(), "SITE_URL": f"http://{HOST}:{port}"}
     subprocess.run(
@@ -73,11 +85,13 @@ def server_start(*, workers: int, log: Path, probe: str = "/bench/bare/") -> Ser
         env=env,
         check=True,
     )
+    config = gunicorn_config()
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
+                *(["--config", f"python:{config}"] if config else []),
                 "mirpal.wsgi",
                 "--bind",
                 f"{HOST}:{port}",
@@ -95,7 +109,8 @@ def server_start(*, workers: int, log: Path, probe: str = "/bench/bare/") -> Ser
             start_new_session=True,
         )
     server = Server(process=process, port=port, log=log)
-    deadline = time.monotonic() + 60
+    # Five workers importing Django on two busy cores can take a minute.
+    deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
@@ -110,5 +125,7 @@ def server_start(*, workers: int, log: Path, probe: str = "/bench/bare/") -> Ser
             pass
         if time.monotonic() > deadline:
             server.stop()
-            raise RuntimeError(f"gunicorn did not answer on {HOST}:{port} in 60 s; see {log}")
+            raise RuntimeError(
+                f"gunicorn did not answer on {HOST}:{port} in {STARTUP_SECONDS} s; see {log}"
+            )
         time.sleep(0.2)

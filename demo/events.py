@@ -27,6 +27,7 @@ from demo.events_programme import (
 )
 from events.models import Attendance, Event, Registration, Series, Session
 from members.models import Expert, User
+from mirpal.fragments import data_changed
 from mirpal.models import Topic
 
 COUNTRIES = ["AM", "BY", "KZ", "KG", "MD", "RU", "TJ", "UA", "UZ"]
@@ -369,6 +370,7 @@ def load(*, events: int = 42) -> dict[str, int]:
                     )
         Registration.objects.bulk_create(registrations, batch_size=5000, ignore_conflicts=True)
         Attendance.objects.bulk_create(attendances, batch_size=5000, ignore_conflicts=True)
+    data_changed("events")  # bulk inserts send no signal
     return {"events": len(created), "registrations": len(registrations)}
 
 

@@ -22,6 +22,7 @@ from library.pdf import pdf_compose
 from library.search import article_search_vector, document_search_vector
 from library.storage import protected_storage
 from mirpal.countries import Country
+from mirpal.fragments import data_changed
 from mirpal.models import Topic
 
 WITH_FILES = 300
@@ -365,4 +366,5 @@ def load(*, documents: int = WITH_FILES, stdout=None) -> dict[str, int]:
         )
         Article.objects.filter(pk__gt=before_articles).update(search_vector=article_search_vector())
         transaction.on_commit(counts_forget)
+    data_changed("library")  # bulk inserts send no signal
     return {"issues": issues, "documents": created}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from members.enums import OrganisationType as Org
 from members.models import Profile, User, profile_sort_name
 from mirpal.countries import Country, default_time_zone_for
+from mirpal.fragments import data_changed
 from mirpal.models import Topic
 
 FIRST_NAMES = {
@@ -362,4 +363,6 @@ def load(*, members: int, stdout=None) -> dict[str, int]:
             authenticator__type=Authenticator.Type.TOTP
         ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
+    # Bulk inserts send no signal: the cached lists are renewed here.
+    data_changed("members")
     return {"users": len(new_users)}

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from demo.roster_experts import EXPERTS, REVIEW, TRAINING, VC, VISIT, DemoExpert
 from members.models import Expert, ExpertLink
+from mirpal.fragments import data_changed
 from mirpal.models import Topic
 
 # Pools for the generated experts that fill the roster to a benchmark's size.
@@ -139,4 +140,5 @@ def load(*, experts: int = 25) -> dict[str, int]:
             ],
             batch_size=5000,
         )
+    data_changed("roster")  # bulk inserts send no signal
     return {"experts": len(created)}

@@ -14,17 +14,25 @@ from events.models import Event, Session
 from events.services import confirmed_count
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
+from mirpal.widgets import FastSelect
 
 ANY = [("", pgettext_lazy("filter", "Any"))]
 ATTENDANCE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class EventFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=ANY + EventKind.choices)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=ANY + Country.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=ANY + EventKind.choices, widget=FastSelect
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=ANY + Country.choices, widget=FastSelect
+    )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=ANY + SpokenLanguage.choices
+        label=_("Language"),
+        required=False,
+        choices=ANY + SpokenLanguage.choices,
+        widget=FastSelect,
     )
 
     def __init__(self, *args, topics, **kwargs):

@@ -205,6 +205,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="event_status_start_idx"),
             models.Index(fields=["ends_at"], name="event_ends_idx"),
+            # The order of the lists of coming (forwards) and past (backwards) events.
+            models.Index(fields=["starts_at", "id"], name="event_start_idx"),
         ]
 
     def __str__(self) -> str:

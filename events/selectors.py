@@ -8,7 +8,17 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -83,22 +93,79 @@ def _listed(viewer) -> QuerySet[Event]:
     )
 
 
+# What an event card shows (templates/events/_event_card.html), and nothing more.
+CARD_FIELDS = (
+    "slug",
+    "kind",
+    "status",
+    "title_en",
+    "title_ru",
+    "starts_at",
+    "venue_city",
+    "languages",
+    "interpretation",
+    "series__slug",
+    "series__title_en",
+    "series__title_ru",
+)
+
+
+def _cards(viewer) -> QuerySet[Event]:
+    """The events as the list pages show them. Nothing here depends on the viewer but whether
+    drafts are listed (for the secretariat): the pages cache the cards for every viewer alike
+    and add each viewer's own answer afterwards (viewer_registration_statuses)."""
+    return (
+        Event.objects.visible_to(viewer)
+        .select_related("series")
+        .only(*CARD_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.only("name_en", "name_ru").order_by("position", "slug"),
+            )
+        )
+    )
+
+
 def event_list_upcoming(*, viewer, filters: EventFilters, now=None) -> QuerySet[Event]:
-    """Events not yet over, soonest first."""
+    """Events not yet over, soonest first (event_start_idx gives the order; once the past
+    outgrows the future, PostgreSQL takes event_ends_idx for the few that are not over)."""
     now = now or timezone.now()
-    events = _listed(viewer).filter(ends_at__gt=now).exclude(status=EventStatus.COMPLETED)
+    events = _cards(viewer).filter(ends_at__gt=now).exclude(status=EventStatus.COMPLETED)
     return _filtered(events, filters).order_by("starts_at", "pk")
 
 
 def event_list_past(*, viewer, filters: EventFilters, now=None) -> QuerySet[Event]:
-    """Events that are over (cancelled ones left out), latest first."""
+    """Events that are over (cancelled ones left out), latest first (index event_start_idx,
+    read backwards)."""
     now = now or timezone.now()
     events = (
-        _listed(viewer)
+        _cards(viewer)
         .filter(Q(ends_at__lte=now) | Q(status=EventStatus.COMPLETED))
         .exclude(status=EventStatus.CANCELLED)
     )
     return _filtered(events, filters).order_by("-starts_at", "-pk")
+
+
+def event_next_end(*, now=None) -> datetime.datetime | None:
+    """When the next event ends: the moment the lists of coming and past events change by the
+    clock alone (index event_ends_idx)."""
+    now = now or timezone.now()
+    return Event.objects.filter(ends_at__gt=now).aggregate(next_end=Min("ends_at"))["next_end"]
+
+
+def viewer_registration_statuses(*, viewer, event_ids: list[int]) -> dict[int, str]:
+    """The viewer's answer for those of these events they are going to (confirmed or on the
+    wait list), by event id; one query, none for an anonymous viewer."""
+    if viewer is None or not viewer.is_authenticated or not event_ids:
+        return {}
+    return dict(
+        Registration.objects.filter(
+            user=viewer,
+            event_id__in=event_ids,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
+        ).values_list("event_id", "status")
+    )
 
 
 def filter_topics() -> list[Topic]:

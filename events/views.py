@@ -1,4 +1,6 @@
 import datetime
+import math
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -7,7 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -23,7 +28,8 @@ from events.display import event_times
 from events.enums import EventStatus, RegistrationStatus
 from events.forms import AttendanceImportForm, EventFilterForm, FiguresForm
 from events.models import Event
-from members.permissions import is_member, member_required
+from members.permissions import is_member, is_secretariat, member_required
+from mirpal.fragments import FRAGMENT_SECONDS, cached_fragment
 
 PAGE_SIZE = 20
 ATTENDANCE_PERMISSION = "events.manage_attendance"
@@ -44,21 +50,74 @@ def attendance_manager_required(view):
     return wrapper
 
 
-def _listing(request, *, past: bool):
-    topics = selectors.filter_topics()
-    form = EventFilterForm(request.GET or None, topics=topics)
+# Where a card's badge for the viewer's own answer goes: the cached cards are the same for
+# every viewer, and _with_viewer_badges fills the slots for the one asking.
+BADGE_SLOT = re.compile(r"<!--viewer-status:(\d+)-->")
+
+
+def _listing_body(request, *, past: bool) -> str:
+    form = EventFilterForm(request.GET or None, topics=selectors.filter_topics())
     filters = selectors.EventFilters(**form.filters())
-    if past:
-        events = selectors.event_list_past(viewer=request.user, filters=filters)
-    else:
-        events = selectors.event_list_upcoming(viewer=request.user, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    select = selectors.event_list_past if past else selectors.event_list_upcoming
+    page = Paginator(select(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    return render_to_string(
+        "events/_list_body.html",
+        {
+            "page": page,
+            "form": form,
+            "query_string": query.urlencode(),
+            "past": past,
+            "viewer_time_zone": request.viewer_time_zone,
+        },
+    )
+
+
+def _seconds_until_lists_change() -> int:
+    """An event that ends leaves the coming list for the past one: no write tells the cache."""
+    now = timezone.now()
+    next_end = selectors.event_next_end(now=now)
+    if next_end is None:
+        return FRAGMENT_SECONDS
+    return math.ceil((next_end - now).total_seconds())
+
+
+def _with_viewer_badges(html: str, *, viewer) -> SafeString:
+    statuses = {}
+    if viewer.is_authenticated:
+        statuses = selectors.viewer_registration_statuses(
+            viewer=viewer, event_ids=[int(pk) for pk in BADGE_SLOT.findall(html)]
+        )
+    badges = {
+        RegistrationStatus.CONFIRMED: format_html(
+            '<span class="badge approved">{}</span>', _("You are going")
+        ),
+        RegistrationStatus.WAITING: format_html(
+            '<span class="badge pending">{}</span>', _("You are on the wait list")
+        ),
+    }
+    # Safe: the cached markup was escaped by our templates, the badges by format_html.
+    return mark_safe(BADGE_SLOT.sub(lambda slot: badges.get(statuses.get(int(slot[1])), ""), html))
+
+
+def _listing(request, *, past: bool):
+    """The list body (filters, count, cards, pagination) comes from the cache, shared by every
+    viewer of one language, time zone and query; only drafts make the secretariat's differ."""
+    body = cached_fragment(
+        request,
+        "events:past" if past else "events:upcoming",
+        scopes=["events"],
+        variant="secretariat" if is_secretariat(request.user) else "",
+        render=lambda: _listing_body(request, past=past),
+        timeout=_seconds_until_lists_change,
+    )
     return render(
         request,
         "events/list.html",
-        {"page": page, "form": form, "query_string": query.urlencode(), "past": past},
+        {"body": _with_viewer_badges(body, viewer=request.user), "past": past},
     )
 
 

@@ -11,6 +11,7 @@ from library.pdf import image_inspect, pdf_inspect
 from library.search import SearchFilters
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
+from mirpal.widgets import FastSelect
 
 # Longer searches are cut here: no one types more, and a pasted page would only slow the database.
 MAX_QUERY_CHARS = 300
@@ -22,15 +23,20 @@ class SearchForm(forms.Form):
         label=_("Kind"),
         required=False,
         choices=[("", _("Any kind")), *DocumentKind.choices, (ARTICLE_KIND, ARTICLE_KIND_LABEL)],
+        widget=FastSelect,
     )
     topic = forms.SlugField(label=_("Topic"), required=False, max_length=60)
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any country")), *Country.choices]
+        label=_("Country"),
+        required=False,
+        choices=[("", _("Any country")), *Country.choices],
+        widget=FastSelect,
     )
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("Any language")), *SpokenLanguage.choices],
+        widget=FastSelect,
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
 

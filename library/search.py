@@ -6,32 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db import connection, transaction
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Left, NullIf
 from django.db.models.query import EmptyQuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from library.counts import counts_cached
 from library.enums import (
     ARTICLE_KIND,
     ARTICLE_KIND_LABEL,
@@ -40,7 +26,7 @@ from library.enums import (
     Access,
     DocumentKind,
 )
-from library.models import Article, Document, Issue
+from library.models import Article, Document, DocumentSearchRow
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
@@ -155,10 +141,14 @@ class SearchOutcome:
     entries: list
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     no_words: bool = False
+    # Matches counted: exact, or when count_capped a lower bound (more than `cap` of one kind).
+    count: int = 0
+    count_capped: bool = False
+    cap: int = 0
 
     @property
     def total(self) -> int:
-        return self.page.paginator.count
+        return self.count
 
 
 def visible_documents(*, member: bool) -> QuerySet[Document]:
@@ -166,17 +156,19 @@ def visible_documents(*, member: bool) -> QuerySet[Document]:
     return documents if member else documents.filter(access=Access.PUBLIC)
 
 
-def _filtered(filters: SearchFilters, member: bool, query: SearchQuery | None):
-    documents, articles = visible_documents(member=member), Article.objects.all()
-    if query is not None:
-        documents = documents.filter(search_vector=query)
-        articles = articles.filter(search_vector=query)
+def _filtered(filters: SearchFilters, member: bool):
+    """The documents (their narrow search rows) and articles the filters allow this viewer."""
+    documents, articles = DocumentSearchRow.objects.all(), Article.objects.all()
+    if not member:
+        documents = documents.filter(access=Access.PUBLIC)
     if filters.kind == ARTICLE_KIND:
         documents = documents.none()
     elif filters.kind:
         documents, articles = documents.filter(kind=filters.kind), articles.none()
     if filters.topic:
-        documents = documents.filter(topics__slug=filters.topic)
+        # A semi-join on the topics table alone: no visit to the (wide) document rows.
+        tagged = Document.topics.through.objects.filter(topic__slug=filters.topic)
+        documents = documents.filter(document_id__in=tagged.values("document_id"))
         articles = articles.filter(topics__slug=filters.topic)
     if filters.country:
         documents = documents.filter(countries__contains=[filters.country])
@@ -188,20 +180,6 @@ def _filtered(filters: SearchFilters, member: bool, query: SearchQuery | None):
         documents = documents.filter(published_on__year=filters.year)
         articles = articles.filter(issue__published_on__year=filters.year)
     return documents, articles
-
-
-def _rows(queryset: QuerySet, entry_type: str, date: str, query: SearchQuery | None) -> QuerySet:
-    rank = (
-        SearchRank(F("search_vector"), query, normalization=1)
-        if query is not None
-        else Value(0.0, output_field=FloatField())
-    )
-    return queryset.annotate(
-        entry_type=Value(entry_type, output_field=CharField()),
-        entry_pk=F("pk"),
-        entry_rank=rank,
-        entry_date=F(date),
-    ).values_list("entry_type", "entry_pk", "entry_rank", "entry_date")
 
 
 def _localized_expression(name: str):
@@ -222,9 +200,14 @@ def _headline(expression, query: SearchQuery, **options) -> SearchHeadline:
 
 
 def _page_entries(rows: list, query: SearchQuery | None) -> list:
-    document_ids = [pk for entry_type, pk, *_ in rows if entry_type == "document"]
-    article_ids = [pk for entry_type, pk, *_ in rows if entry_type == "article"]
-    documents = Document.objects.filter(pk__in=document_ids).prefetch_related("topics")
+    document_ids = [pk for entry_type, pk in rows if entry_type == "document"]
+    article_ids = [pk for entry_type, pk in rows if entry_type == "article"]
+    # Neither the body nor the vectors are shown; the body can be 300,000 characters.
+    documents = (
+        Document.objects.filter(pk__in=document_ids)
+        .defer("text", "search_vector", "ranking_vector")
+        .prefetch_related("topics")
+    )
     articles = (
         Article.objects.filter(pk__in=article_ids)
         .select_related("issue")
@@ -237,17 +220,20 @@ def _page_entries(rows: list, query: SearchQuery | None) -> list:
             "max_fragments": 2,
             "fragment_delimiter": FRAGMENT_DELIMITER,
         }
+        abstract = _localized_expression("abstract")
+        with_body = Concat(
+            abstract,
+            Value(FRAGMENT_DELIMITER),
+            Left("text", SNIPPET_BODY_CHARS),
+            output_field=CharField(),
+        )
         documents = documents.annotate(
             title_marked=_headline(_localized_expression("title"), query, highlight_all=True),
-            snippet_marked=_headline(
-                Concat(
-                    _localized_expression("abstract"),
-                    Value(FRAGMENT_DELIMITER),
-                    Left("text", SNIPPET_BODY_CHARS),
-                    output_field=CharField(),
-                ),
-                query,
-                **snippet_options,
+            # The abstract alone when the title or abstract matched (the ranking vector): the
+            # body is parsed only for a document found by its body.
+            snippet_marked=Case(
+                When(ranking_vector=query, then=_headline(abstract, query, **snippet_options)),
+                default=_headline(with_body, query, **snippet_options),
             ),
         )
         articles = articles.annotate(
@@ -258,7 +244,7 @@ def _page_entries(rows: list, query: SearchQuery | None) -> list:
         ("article", article.pk): article for article in articles
     }
     entries = []
-    for entry_type, pk, *_ in rows:
+    for entry_type, pk in rows:
         entry = by_key.get((entry_type, pk))
         if entry is None:  # deleted between the two queries
             continue
@@ -271,88 +257,196 @@ def _page_entries(rows: list, query: SearchQuery | None) -> list:
     return entries
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count, which the filter counts have already computed."""
+def search_cap() -> int:
+    """Matches counted and ranked at most, per kind of entry (settings.LIBRARY_SEARCH_CAP)."""
+    return settings.LIBRARY_SEARCH_CAP
 
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.known_count = count
+
+def _tsquery_sql(text: str) -> tuple[str, list]:
+    """The same tsquery as search_query(), as SQL for the statement written by hand here."""
+    sql = " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(QUERY_CONFIGS))
+    return f"({sql})", [value for config in QUERY_CONFIGS for value in (config, _prepared(text))]
+
+
+# The columns each kind of candidate brings; an empty set still has them, so that the statement
+# stays valid.
+CANDIDATE_COLUMNS = ("entry_pk", "entry_date", "kind", "language", "countries")
+NO_CANDIDATES = (
+    "SELECT NULL::bigint AS entry_pk, NULL::date AS entry_date, NULL::varchar AS kind, "
+    "NULL::varchar AS language, NULL::varchar[] AS countries WHERE false"
+)
+
+
+def _newest_sql(queryset: QuerySet, *, date: str, limit: int, kind=None) -> tuple[str, list]:
+    """The first `limit` rows of `queryset`, newest first, with CANDIDATE_COLUMNS, as SQL; `kind`
+    for rows that have no such column."""
+    if isinstance(queryset, EmptyQuerySet):
+        return NO_CANDIDATES, []
+    fields = ["language", "countries", *(["kind"] if kind is None else [])]
+    computed = {"entry_pk": F("pk"), "entry_date": F(date)}
+    if kind is not None:
+        computed["kind"] = kind
+    newest = queryset.order_by(f"-{date}", "-pk").values(*fields, **computed)[:limit]
+    try:
+        sql, params = newest.query.sql_with_params()
+    except EmptyResultSet:
+        return NO_CANDIDATES, []
+    return sql, list(params)
+
+
+# One statement finds the candidates, ranks them and counts the filters. The candidates are the
+# first cap + 1 matches of each kind of entry, newest first: when there are no more, they are all
+# the matches, ranked and counted exactly. When there are more, the count stops there ("1,000+")
+# and the documents whose title or abstract matches (the ranking vector), newest first, join them,
+# so that the best-ranked ones are not lost behind newer documents that mention the word in their
+# body only. Only candidates are ranked (on the ranking vector, which holds no body) and counted
+# by filter. Finding them still visits every matching row once (to sort by date), in the narrow
+# library_document_search table (DocumentSearchRow) rather than in the documents' own.
+CANDIDATES_SQL = """
+WITH words AS (SELECT {tsquery} AS query),
+document_matches AS MATERIALIZED ({document_matches}),
+document_title_matches AS MATERIALIZED (
+    SELECT {columns} FROM ({document_title_matches}) AS found
+    WHERE (SELECT count(*) FROM document_matches) > %s
+),
+article_matches AS MATERIALIZED ({article_matches}),
+candidates AS MATERIALIZED (
+    SELECT 'document' AS entry_type, {document_rank} AS entry_rank, {m_columns}
+    FROM (
+        SELECT {columns} FROM document_matches
+        UNION SELECT {columns} FROM document_title_matches
+    ) AS m JOIN {document_table} d ON d.document_id = m.entry_pk, words
+    UNION ALL
+    SELECT 'article', {article_rank}, {m_columns}
+    FROM article_matches m JOIN {article_table} a ON a.id = m.entry_pk, words
+)
+SELECT
+    (SELECT count(*) FROM document_matches),
+    (SELECT count(*) FROM article_matches),
+    (SELECT coalesce(json_agg(json_build_array(entry_type, entry_pk)
+                              ORDER BY entry_rank DESC, entry_date DESC, entry_type,
+                                       entry_pk DESC), '[]') FROM candidates),
+{facets}"""
+
+# The filter counts, one GROUP BY over the candidates per kind of filter.
+FACETS_SQL = """
+    (SELECT json_object_agg(kind, n) FROM
+        (SELECT kind, count(*) AS n FROM candidates GROUP BY kind) AS counted),
+    (SELECT json_object_agg(language, n) FROM
+        (SELECT language, count(*) AS n FROM candidates GROUP BY language) AS counted),
+    (SELECT json_object_agg(year, n) FROM
+        (SELECT extract(year FROM entry_date)::int AS year, count(*) AS n FROM candidates
+         GROUP BY 1) AS counted),
+    (SELECT json_object_agg(code, n) FROM
+        (SELECT code, count(*) AS n FROM candidates, unnest(countries) AS code
+         GROUP BY code) AS counted),
+    (SELECT json_object_agg(topic_id, n) FROM
+        (SELECT topic_id, count(*) AS n FROM (
+            SELECT t.topic_id FROM {document_topics} t JOIN candidates c
+                ON c.entry_type = 'document' AND t.document_id = c.entry_pk
+            UNION ALL
+            SELECT t.topic_id FROM {article_topics} t JOIN candidates c
+                ON c.entry_type = 'article' AND t.article_id = c.entry_pk
+         ) AS tagged GROUP BY topic_id) AS counted)
+"""
+NO_FACETS = "NULL, NULL, NULL, NULL, NULL"
+
+
+# The planner does not count the cost of unpacking a vector stored out of line: for a word found
+# in most rows it would read every vector in a sequential scan (270 ms at 50,000 documents)
+# rather than take the GIN index's bitmap (5 ms). So a search with words is planned without
+# sequential scans, for its own statement (SET LOCAL, restored after it). The narrow table has
+# no date index to walk for the same reason: a walk would unpack vectors until it had found
+# enough matches (16,000 of them for a word in 6 % of the rows). Every join in the statement
+# starts from at most 2 x cap + 1 candidates, so nested loops over indexes are right: without
+# sequential scans the planner would hash a full index scan instead. JIT is off as well: a path
+# refused this way is costed so high that the planner would compile the query.
+BITMAP_ONLY = """
+SELECT set_config('enable_seqscan', v, true), set_config('enable_hashjoin', v, true),
+       set_config('enable_mergejoin', v, true), set_config('jit', v, true)
+FROM (SELECT CASE WHEN %s THEN 'on' ELSE 'off' END AS v) AS setting
+"""
+
+
+@dataclass
+class Candidates:
+    document_matches: int
+    article_matches: int
+    ordered: list[tuple[str, int]]
+    facet_counts: dict[str, dict[str, int]]
 
     @property
     def count(self) -> int:
-        return self.known_count
+        return self.document_matches + self.article_matches
 
 
-def _year_bounds() -> tuple[int, int] | None:
-    """First and last year in the library, read from the date indexes."""
-    first_issue = Issue.objects.order_by("published_on").values("published_on")[:1]
-    last_issue = Issue.objects.order_by("-published_on").values("published_on")[:1]
-    bounds = Document.objects.aggregate(
-        first=Min("published_on"),
-        last=Max("published_on"),
-        first_issue=Min(Subquery(first_issue)),
-        last_issue=Max(Subquery(last_issue)),
+def _candidates(documents, articles, text: str, *, cap: int, with_facets: bool) -> Candidates:
+    if text:
+        query = search_query(text)
+        full_documents = documents.filter(search_vector=query)
+        title_documents = documents.filter(ranking_vector=query)
+        full_articles = articles.filter(search_vector=query)
+    else:
+        full_documents, title_documents, full_articles = documents, documents.none(), articles
+    document_matches, document_params = _newest_sql(
+        full_documents, date="published_on", limit=cap + 1
     )
-    firsts = [day for day in (bounds["first"], bounds["first_issue"]) if day]
-    lasts = [day for day in (bounds["last"], bounds["last_issue"]) if day]
-    return (min(firsts).year, max(lasts).year) if firsts else None
-
-
-def _counts(queryset: QuerySet, *, kinds: bool, date: str, years, topics, through, owner: str):
-    """Every filter count of one kind of entry in a single pass over the matching rows."""
-    counts = {"total": Count("pk")}
-    if kinds:
-        counts |= {f"k_{kind}": Count("pk", filter=Q(kind=kind)) for kind in DocumentKind.values}
-    counts |= {
-        f"c_{code}": Count("pk", filter=Q(countries__contains=[code])) for code in Country.values
+    title_matches, title_params = _newest_sql(title_documents, date="published_on", limit=cap)
+    article_matches, article_params = _newest_sql(
+        full_articles,
+        date="issue__published_on",
+        limit=cap + 1,
+        kind=Value(ARTICLE_KIND, output_field=CharField()),
+    )
+    tsquery, tsquery_params = _tsquery_sql(text) if text else ("NULL::tsquery", [])
+    # Ranked after the candidates are chosen: a rank unpacks a vector. Documents rank on their
+    # titles and abstracts only; an article's vector holds no more.
+    no_rank = "0.0::real"
+    sql = CANDIDATES_SQL.format(
+        tsquery=tsquery,
+        facets=FACETS_SQL.format(
+            document_topics=Document.topics.through._meta.db_table,
+            article_topics=Article.topics.through._meta.db_table,
+        )
+        if with_facets
+        else NO_FACETS,
+        columns=", ".join(CANDIDATE_COLUMNS),
+        m_columns=", ".join(f"m.{column}" for column in CANDIDATE_COLUMNS),
+        document_matches=document_matches,
+        document_title_matches=title_matches,
+        article_matches=article_matches,
+        document_rank="ts_rank(d.ranking_vector, words.query, 1)" if text else no_rank,
+        article_rank="ts_rank(a.search_vector, words.query, 1)" if text else no_rank,
+        document_table=DocumentSearchRow._meta.db_table,
+        article_table=Article._meta.db_table,
+    )
+    params = [*tsquery_params, *document_params, *title_params, cap, *article_params]
+    if not text:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(BITMAP_ONLY, [False])
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            cursor.execute(BITMAP_ONLY, [True])
+    document_count, article_count, ordered, *facets = row
+    facet_counts = {
+        name: {str(key): value for key, value in (counts or {}).items()}
+        for name, counts in zip(
+            ("kind", "language", "year", "country", "topic"), facets, strict=True
+        )
     }
-    counts |= {f"l_{code}": Count("pk", filter=Q(language=code)) for code in SpokenLanguage.values}
-    counts |= {f"y_{year}": Count("pk", filter=Q(**{f"{date}__year": year})) for year in years}
-    counts |= {
-        f"t_{topic.pk}": Count(
-            "pk",
-            filter=Q(Exists(through.objects.filter(**{owner: OuterRef("pk")}, topic=topic.pk))),
-        )
-        for topic in topics
-    }
-    return queryset.order_by().aggregate(**counts)
-
-
-def _facets(filters: SearchFilters, documents: QuerySet, articles: QuerySet) -> tuple[int, dict]:
-    topics = list(Topic.objects.all())
-    bounds = _year_bounds()
-    years = range(bounds[1], bounds[0] - 1, -1) if bounds else range(0)
-    empty: dict = {}
-    document_counts = (
-        _counts(
-            documents,
-            kinds=True,
-            date="published_on",
-            years=years,
-            topics=topics,
-            through=Document.topics.through,
-            owner="document",
-        )
-        if not isinstance(documents, EmptyQuerySet)
-        else empty
-    )
-    article_counts = (
-        _counts(
-            articles,
-            kinds=False,
-            date="issue__published_on",
-            years=years,
-            topics=topics,
-            through=Article.topics.through,
-            owner="article",
-        )
-        if not isinstance(articles, EmptyQuerySet)
-        else empty
+    return Candidates(
+        document_matches=document_count,
+        article_matches=article_count,
+        ordered=[(entry_type, pk) for entry_type, pk in ordered],
+        facet_counts=facet_counts,
     )
 
-    def both(key: str) -> int:
-        return (document_counts.get(key) or 0) + (article_counts.get(key) or 0)
 
+def _facets(filters: SearchFilters, counts: dict[str, dict[str, int]]) -> dict:
     def options(pairs, selected):
         return [
             FacetOption(
@@ -365,24 +459,30 @@ def _facets(filters: SearchFilters, documents: QuerySet, articles: QuerySet) -> 
             if count or str(value) == str(selected)
         ]
 
-    kind_pairs = [
-        (kind, label, document_counts.get(f"k_{kind}") or 0) for kind, label in DocumentKind.choices
-    ] + [(ARTICLE_KIND, ARTICLE_KIND_LABEL, article_counts.get("total") or 0)]
-    facets = {
-        "kind": options(kind_pairs, filters.kind),
+    def count(name: str, value) -> int:
+        return counts[name].get(str(value), 0)
+
+    topics = list(Topic.objects.order_by("position", "slug"))
+    kinds = [*DocumentKind.choices, (ARTICLE_KIND, ARTICLE_KIND_LABEL)]
+    years = sorted({int(year) for year in counts["year"]} | set(filter(None, [filters.year])))
+    return {
+        "kind": options([(k, label, count("kind", k)) for k, label in kinds], filters.kind),
         "topic": options(
-            [(topic.slug, topic.name, both(f"t_{topic.pk}")) for topic in topics], filters.topic
+            [(topic.slug, topic.name, count("topic", topic.pk)) for topic in topics],
+            filters.topic,
         ),
         "country": options(
-            [(code, label, both(f"c_{code}")) for code, label in Country.choices], filters.country
+            [(code, label, count("country", code)) for code, label in Country.choices],
+            filters.country,
         ),
         "language": options(
-            [(code, label, both(f"l_{code}")) for code, label in SpokenLanguage.choices],
+            [(code, label, count("language", code)) for code, label in SpokenLanguage.choices],
             filters.language,
         ),
-        "year": options([(year, year, both(f"y_{year}")) for year in years], filters.year or ""),
+        "year": options(
+            [(year, year, count("year", year)) for year in reversed(years)], filters.year or ""
+        ),
     }
-    return both("total"), facets
 
 
 def library_search(
@@ -397,81 +497,28 @@ def library_search(
     highlighted titles and snippets for the page shown and counts for every filter.
 
     Without words, everything the filters allow, newest first. Members-only documents appear
-    only when `member` is true. Callers that show no filter counts (the API) pass
-    with_facets=False and pay for two counts instead of every facet's."""
+    only when `member` is true. The cost is bounded whatever the number of matches: at most
+    search_cap() + 1 matches of each kind are counted (then `count_capped` is true and `count` a
+    lower bound), ranked and counted by filter, as explained above CANDIDATES_SQL. Callers that
+    show no filter counts (the API) pass with_facets=False."""
     text = filters.query.strip()
     query = None
     if text:
         if not query_has_words(text):
-            empty = Paginator(Document.objects.none(), per_page).get_page(1)
+            empty = Paginator([], per_page).get_page(1)
             return SearchOutcome(page=empty, entries=[], no_words=True)
         query = search_query(text)
-    documents, articles = _filtered(filters, member, query)
-    if not with_facets:
-        total, facets = documents.count() + articles.count(), {}
-    elif filters.is_empty():
-        # The unfiltered catalogue counts every row; its counts change only with the library.
-        total, facets = counts_cached(
-            "catalogue", lambda: _facets(filters, documents, articles), member, get_language()
-        )
-    else:
-        total, facets = _facets(filters, documents, articles)
-    paginator = CountedPaginator(Document.objects.none(), per_page, count=total)
-    number = paginator.get_page(page_number).number
-    rows = _ranked_rows(
-        documents, articles, query, bottom=(number - 1) * per_page, top=number * per_page
+    documents, articles = _filtered(filters, member)
+    cap = search_cap()
+    candidates = _candidates(documents, articles, text, cap=cap, with_facets=with_facets)
+    capped = candidates.document_matches > cap or candidates.article_matches > cap
+    page = Paginator(candidates.ordered, per_page).get_page(page_number)
+    entries = _page_entries(list(page.object_list), query) if candidates.ordered else []
+    return SearchOutcome(
+        page=page,
+        entries=entries,
+        facets=_facets(filters, candidates.facet_counts) if with_facets else {},
+        count=candidates.count,
+        count_capped=capped,
+        cap=cap,
     )
-    entries = _page_entries(rows, query) if total else []
-    return SearchOutcome(page=Page(rows, number, paginator), entries=entries, facets=facets)
-
-
-def _ranked_rows(documents, articles, query, *, bottom: int, top: int) -> list:
-    """Rows bottom..top of the merged list. Each side is cut at `top` before the merge, so the
-    newest-first listing reads only that many rows from the date index."""
-    order = ("-entry_rank", "-entry_date", "entry_type", "-entry_pk")
-    if top <= 0:
-        return []
-    sides = [
-        _rows(queryset, entry_type, date, query).order_by(*order)
-        for queryset, entry_type, date in (
-            (documents, "document", "published_on"),
-            (articles, "article", "issue__published_on"),
-        )
-        if not isinstance(queryset, EmptyQuerySet)
-    ]
-    if len(sides) == 1:
-        return list(sides[0][bottom:top])
-    first, second = (side[:top] for side in sides)
-    return list(first.union(second, all=True).order_by(*order)[bottom:top])
-
-
-def library_search_first_page(*, text: str, member: bool, limit: int = 20) -> tuple[int, list]:
-    """The ranked full-text search alone, count and first rows, without snippets or filter
-    counts: what the benchmark sets beside icontains."""
-    query = search_query(text)
-    documents, articles = _filtered(SearchFilters(query=text), member, query)
-    rows = _rows(documents, "document", "published_on", query).union(
-        _rows(articles, "article", "issue__published_on", query), all=True
-    )
-    rows = rows.order_by("-entry_rank", "-entry_date", "entry_type", "-entry_pk")
-    return rows.count(), list(rows[:limit])
-
-
-def library_search_icontains(*, text: str, member: bool, limit: int = 20) -> tuple[int, list]:
-    """The naive way, kept for the benchmark: every word somewhere in a title, abstract or body,
-    newest first."""
-    documents, articles = visible_documents(member=member), Article.objects.all()
-    for word in text.split()[:8]:
-        documents = documents.filter(
-            Q(title_en__icontains=word)
-            | Q(title_ru__icontains=word)
-            | Q(abstract_en__icontains=word)
-            | Q(abstract_ru__icontains=word)
-            | Q(text__icontains=word)
-        )
-        articles = articles.filter(Q(title__icontains=word) | Q(abstract__icontains=word))
-    rows = _rows(documents, "document", "published_on", None).union(
-        _rows(articles, "article", "issue__published_on", None), all=True
-    )
-    rows = rows.order_by("-entry_date", "entry_type", "-entry_pk")
-    return rows.count(), list(rows[:limit])

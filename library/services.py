@@ -22,6 +22,7 @@ from library.storage import protected_storage
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
 from mirpal.enums import WebhookTopic
+from mirpal.fragments import data_changed
 from mirpal.models import AuditAction
 from mirpal.queueing import tasks_publish
 from mirpal.webhooks import webhooks_notify
@@ -105,7 +106,13 @@ def _save(instance, *, keep: set[str]) -> None:
     instance.save(update_fields=fields)
 
 
-DATABASE_MAINTAINED = {"download_count", "search_vector", "created_at", "announced_at"}
+DATABASE_MAINTAINED = {
+    "download_count",
+    "search_vector",
+    "ranking_vector",
+    "created_at",
+    "announced_at",
+}
 # Written by the extraction task; an edit that keeps the file must not blank them.
 TEXT_FIELDS = {"text", "text_extracted_at", "text_error"}
 
@@ -272,6 +279,8 @@ def document_text_extract(*, document_id: int) -> bool:
         )
         # A second statement: SET expressions see the row as it was before the first.
         Document.objects.filter(pk=document_id).update(search_vector=document_search_vector())
+        # The updates send no signal; the body is found by search and shown in its snippets.
+        data_changed("library")
     return True
 
 

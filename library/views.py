@@ -1,7 +1,9 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -11,6 +13,7 @@ from library.models import Article, Document, Issue
 from library.search import library_search
 from members.permissions import is_member
 from mirpal.countries import Country
+from mirpal.fragments import cached_fragment, cached_value
 from mirpal.models import Topic
 
 PER_PAGE = 20
@@ -29,19 +32,46 @@ def _query_string(request) -> str:
     return params.urlencode()
 
 
-def _results(request, *, template: str, heading_context: dict, **fixed):
-    form = SearchForm(request.GET or None)
-    member = is_member(request.user)
+def _results_body(request, *, form: SearchForm, member: bool, fixed: dict) -> dict:
+    filters = form.filters(**fixed)
     outcome = library_search(
-        filters=form.filters(**fixed),
+        filters=filters,
         member=member,
         page_number=request.GET.get("page") or 1,
         per_page=PER_PAGE,
     )
+    html = render_to_string(
+        "library/_search_results.html",
+        {
+            # Not render(request=...): context processors would put per-viewer data in the cache.
+            "request": request,
+            "outcome": outcome,
+            "page": outcome.page,
+            "query_string": _query_string(request),
+            "fixed": fixed,
+        },
+    )
+    logged = bool(filters.query and not outcome.no_words and outcome.page.number == 1)
+    return {"html": html, "count": outcome.count, "logged": logged}
+
+
+def _results(request, *, template: str, heading_context: dict, **fixed):
+    """The facets, results and pagination come from the cache, shared by every viewer of one
+    language and query who sees the same documents (members see members-only ones)."""
+    form = SearchForm(request.GET or None)
+    member = is_member(request.user)
     filters = form.filters(**fixed)
-    if filters.query and not outcome.no_words and outcome.page.number == 1:
+    body = cached_value(
+        request,
+        # The topic or country of a browse page is in its path, not its query string.
+        "library:results:" + ":".join(f"{name}={value}" for name, value in sorted(fixed.items())),
+        scopes=["library"],
+        variant="member" if member else "public",
+        compute=lambda: _results_body(request, form=form, member=member, fixed=fixed),
+    )
+    if body["logged"]:
         services.search_log_record(
-            query=filters.query, results_count=outcome.total, language=get_language()
+            query=filters.query, results_count=body["count"], language=get_language()
         )
     return render(
         request,
@@ -49,23 +79,18 @@ def _results(request, *, template: str, heading_context: dict, **fixed):
         {
             "form": form,
             "filters": filters,
-            "outcome": outcome,
-            "page": outcome.page,
-            "query_string": _query_string(request),
+            # Rendered by our own template, which escaped it.
+            "results": mark_safe(body["html"]),
             "fixed": fixed,
             **heading_context,
         },
     )
 
 
-@require_GET
-def index(request):
-    member = is_member(request.user)
-    return render(
-        request,
-        "library/index.html",
+def _index_body(*, member: bool) -> str:
+    return render_to_string(
+        "library/_index_body.html",
         {
-            "form": SearchForm(),
             "issues": selectors.issues_list()[:4],
             "topics": selectors.topics_with_counts(member=member),
             "countries": selectors.countries_with_counts(member=member),
@@ -73,6 +98,19 @@ def index(request):
             "recent": selectors.documents_recent(member=member, limit=5),
         },
     )
+
+
+@require_GET
+def index(request):
+    member = is_member(request.user)
+    body = cached_fragment(
+        request,
+        "library:index",
+        scopes=["library"],
+        variant="member" if member else "public",
+        render=lambda: _index_body(member=member),
+    )
+    return render(request, "library/index.html", {"form": SearchForm(), "body": body})
 
 
 @require_GET

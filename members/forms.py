@@ -11,6 +11,7 @@ from members.services import profile_create
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
+from mirpal.widgets import FastSelect
 
 CHOOSE = ("", _("— choose —"))
 
@@ -40,6 +41,7 @@ class ProfileFieldsMixin(forms.Form):
         label=_("Country"),
         choices=[CHOOSE, *Country.choices],
         error_messages={"required": _("Choose your country.")},
+        widget=FastSelect,
     )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
@@ -47,6 +49,7 @@ class ProfileFieldsMixin(forms.Form):
         label=_("Type of organisation"),
         choices=[CHOOSE, *OrganisationType.choices],
         error_messages={"required": _("Choose the type of your organisation.")},
+        widget=FastSelect,
     )
     position = forms.CharField(label=_("Position"), max_length=200)
     languages = forms.MultipleChoiceField(
@@ -60,7 +63,9 @@ class ProfileFieldsMixin(forms.Form):
         choices=[("ru", _("Russian")), ("en", _("English"))],
         initial=page_language,
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, required=False, widget=FastSelect
+    )
     interests = forms.ModelMultipleChoiceField(
         label=_("Interests"),
         queryset=Topic.objects.all(),
@@ -141,18 +146,23 @@ class ProfileForm(ProfileFieldsMixin):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("All countries")), *Country.choices]
+        label=_("Country"),
+        required=False,
+        choices=[("", _("All countries")), *Country.choices],
+        widget=FastSelect,
     )
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"),
         required=False,
         choices=[("", _("All types")), *OrganisationType.choices],
+        widget=FastSelect,
     )
-    interest = forms.ChoiceField(label=_("Interest"), required=False)
+    interest = forms.ChoiceField(label=_("Interest"), required=False, widget=FastSelect)
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("Any language")), *SpokenLanguage.choices],
+        widget=FastSelect,
     )
 
     def __init__(self, *args, topics=(), **kwargs):
@@ -160,6 +170,19 @@ class DirectoryFilterForm(forms.Form):
         self.fields["interest"].choices = [("", _("All interests"))] + [
             (topic.slug, topic.name) for topic in topics
         ]
+
+    def filter_values(self) -> dict[str, str]:
+        """The selectors' filters; none when a value is invalid (the page then lists everyone)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "country": data["country"],
+            "organisation_type": data["organisation_type"],
+            "interest": data["interest"],
+            "language": data["language"],
+            "query": data["q"],
+        }
 
 
 class DecisionForm(forms.Form):

@@ -164,6 +164,13 @@ class Profile(models.Model):
                 name="profile_directory_order_idx",
                 condition=models.Q(status="approved", listed_in_directory=True),
             ),
+            # The secretariat's queue and the panel's home: a few pending among thousands of
+            # members, oldest first, read without touching the others.
+            models.Index(
+                fields=["applied_at", "id"],
+                name="profile_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

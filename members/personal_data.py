@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -143,6 +144,13 @@ def sessions_end(*, user: User) -> None:
         if str(decoder.decode(session.session_data).get("_auth_user_id")) == str(user.pk)
     ]
     model.objects.filter(session_key__in=theirs).delete()
+    # cached_db keeps a copy of each in the cache, which a request reads before the database;
+    # again at commit, since a request in between would copy the rows back from the database.
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix is not None and theirs:
+        cached = [prefix + key for key in theirs]
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(cached)
+        transaction.on_commit(lambda: caches[settings.SESSION_CACHE_ALIAS].delete_many(cached))
 
 
 # --- The profile and the membership.

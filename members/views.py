@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -20,8 +21,13 @@ from members import personal_data, selectors, services
 from members.enums import MembershipStatus
 from members.forms import AccountCloseForm, DecisionForm, DirectoryFilterForm, ProfileForm
 from members.models import Profile
-from members.permissions import is_member, member_required, secretariat_required
-from mirpal.models import Topic
+from members.permissions import (
+    is_member,
+    member_required,
+    secretariat_required,
+    sees_member_emails,
+)
+from mirpal.fragments import cached_fragment, cached_value
 from mirpal.security_events import device_id_read, security_events_for_owner
 
 
@@ -67,34 +73,55 @@ def profile_edit(request):
     return render(request, "members/profile_form.html", {"form": form, "profile": profile})
 
 
+# The directory shows users, profiles and their interests: writes to these bump this scope
+# (members.apps); the fragment is cached until one does.
+DIRECTORY_SCOPES = ("members",)
+
+
 @member_required
 @require_GET
 def directory(request):
-    topics = list(Topic.objects.all())
-    form = DirectoryFilterForm(request.GET or None, topics=topics)
-    filters = selectors.DirectoryFilters(
-        **(
-            {
-                "country": form.cleaned_data["country"],
-                "organisation_type": form.cleaned_data["organisation_type"],
-                "interest": form.cleaned_data["interest"],
-                "language": form.cleaned_data["language"],
-                "query": form.cleaned_data["q"],
-            }
-            if form.is_valid()
-            else {}
+    """The filter form and the cards come from the fragment cache; a hit runs no query of its
+    own. Staff who may see members' addresses get a body of their own (the key's variant)."""
+    sees_emails = sees_member_emails(request.user)
+    # The body shows no time: one copy serves members in every time zone.
+    with timezone.override(None):
+        body = cached_fragment(
+            request,
+            "members:directory",
+            scopes=DIRECTORY_SCOPES,
+            variant="emails" if sees_emails else "",
+            render=lambda: _directory_body(request, sees_emails=sees_emails),
         )
+    return render(request, "members/directory.html", {"body": body})
+
+
+def _directory_body(request, *, sees_emails: bool) -> str:
+    form = DirectoryFilterForm(request.GET or None, topics=selectors.directory_filter_topics())
+    profiles = selectors.directory_profiles(
+        filters=selectors.DirectoryFilters(**form.filter_values())
     )
-    paginator = Paginator(
-        selectors.directory_profiles(filters=filters), settings.MEMBERS_DIRECTORY_PAGE_SIZE
+    paginator = Paginator(profiles, settings.MEMBERS_DIRECTORY_PAGE_SIZE)
+    # Every page of one filter shares the count, so turning a page counts nothing either.
+    paginator.count = cached_value(
+        request,
+        "members:directory:count",
+        scopes=DIRECTORY_SCOPES,
+        compute=profiles.count,
+        ignore_params=("page",),
     )
     page = paginator.get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    return render(
-        request,
-        "members/directory.html",
-        {"form": form, "page": page, "query_string": query_string.urlencode()},
+    # No request: context processors would bring the viewer into a body that others are served.
+    return render_to_string(
+        "members/_directory_body.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string.urlencode(),
+            "sees_emails": sees_emails,
+        },
     )
 
 
@@ -105,7 +132,11 @@ def member_detail(request, pk: int):
         profile = selectors.directory_profile(pk=pk)
     except Profile.DoesNotExist as missing:
         raise Http404 from missing
-    return render(request, "members/member_detail.html", {"member": profile})
+    return render(
+        request,
+        "members/member_detail.html",
+        {"member": profile, "sees_emails": sees_member_emails(request.user)},
+    )
 
 
 @secretariat_required

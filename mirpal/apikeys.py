@@ -15,9 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mirpal.enums import ApiScope
+from mirpal.fragments import data_changed
 from mirpal.models import ApiKey, Partner
 
 KEY_PREFIX = "mpk_"
+# The data scope (mirpal.fragments) of keys and partners: the API caches partner keys' lookups
+# under its version, so every write to either, saves and deletes (api.apps) and the updates
+# below, makes a revoked key or a deactivated partner stop working at once.
+API_KEYS_SCOPE = "apikeys"
 # last_used_at is written at most this often per key, so a busy key costs no write per request.
 LAST_USED_RESOLUTION_SECONDS = 60
 
@@ -65,6 +70,7 @@ def api_key_create(
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
     """Revoke the key from now on; revoking twice keeps the first time."""
     ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    data_changed(API_KEYS_SCOPE)
     key.refresh_from_db(fields=["revoked_at"])
     return key
 
@@ -73,15 +79,18 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 def personal_token_rotate(*, user) -> tuple[ApiKey, str]:
     """Revoke the member's personal tokens and create a new one (shown once)."""
     ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    data_changed(API_KEYS_SCOPE)
     return api_key_create(name=_("Personal token"), scopes=list(ApiScope.values), user=user)
 
 
 @transaction.atomic
 def personal_tokens_revoke(*, user) -> int:
     """Revoke all the member's personal tokens; returns how many were live."""
-    return ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    data_changed(API_KEYS_SCOPE)
+    return revoked
 
 
 def api_key_lookup(raw: str) -> ApiKey | None:

@@ -1,4 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from functools import cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 # Sections appear in the navigation once their app provides the page.
@@ -11,25 +14,39 @@ NAVIGATION = [
 ]
 
 
-def _navigation(path: str) -> list[dict]:
-    items = []
+@cache
+def _sections(urlconf, script_prefix: str) -> tuple[tuple[str, object], ...]:
+    """(address, label) of each section the URLconf has; the same on every request, so reversed
+    once per URLconf and prefix (the labels are lazy and translated as the page renders)."""
+    sections = []
     for name, label in NAVIGATION:
         try:
-            items.append({"url": reverse(name), "label": label, "current": False})
+            sections.append((reverse(name, urlconf=urlconf), label))
         except NoReverseMatch:
             continue
-    # The longest matching prefix wins: /members/experts/ is Experts, not Members.
-    matching = [item for item in items if path.startswith(item["url"])]
-    if matching:
-        max(matching, key=lambda item: len(item["url"]))["current"] = True
-    return items
+    return tuple(sections)
+
+
+def _navigation(sections, current: str) -> list[dict]:
+    return [{"url": url, "label": label, "current": url == current} for url, label in sections]
 
 
 def viewer(request):
+    """The navigation and the viewer's time zone. Reads nothing from the database: the profile
+    comes with the user (members.backends) and the zone from ViewerTimezoneMiddleware.
+
+    navigation_current (the current section's address, "" outside them) is what the navigation
+    differs by from page to page, so base.html keys its rendered navigation on it."""
     user = request.user
     profile = getattr(user, "profile", None) if user.is_authenticated else None
+    sections = _sections(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    # The longest matching prefix wins: /members/experts/ is Experts, not Members.
+    current = max(
+        (url for url, _label in sections if request.path.startswith(url)), key=len, default=""
+    )
     return {
-        "navigation": _navigation(request.path),
+        "navigation": _navigation(sections, current),
+        "navigation_current": current,
         "viewer_profile": profile,
         "viewer_time_zone": getattr(request, "viewer_time_zone", None),
     }

@@ -66,17 +66,27 @@ def _versions_renew(scopes: Iterable[str]) -> None:
 def data_changed(*scopes: str) -> None:
     """Every cached fragment of these scopes is out of date: now, and again at commit."""
     _versions_renew(scopes)
-    transaction.on_commit(lambda: _versions_renew(scopes))
+
+    # Named, not a lambda: tests that list the on-commit callbacks tell it apart.
+    def data_versions_renew() -> None:
+        _versions_renew(scopes)
+
+    transaction.on_commit(data_versions_renew)
 
 
-def data_changed_on_write(scope: str, *models) -> None:
+def data_changed_on_write(scope: str, *models, unshown_fields: Iterable[str] = ()) -> None:
     """Connect saves, deletes and many-to-many changes of these models to `data_changed(scope)`.
 
+    A save whose update_fields all lie in `unshown_fields` changes nothing the scope's fragments
+    show (User.last_login, written at every sign-in), so it leaves them cached.
     Writes that send no signal (QuerySet.update, bulk_create, raw SQL) call data_changed
     themselves, in the service that makes them.
     """
+    unshown = frozenset(unshown_fields)
 
-    def receiver(sender, **kwargs) -> None:
+    def receiver(sender, update_fields=None, **kwargs) -> None:
+        if unshown and update_fields and unshown.issuperset(update_fields):
+            return
         data_changed(scope)
 
     # The receiver must outlive this call: signals hold weak references by default.
@@ -94,11 +104,26 @@ def data_changed_on_write(scope: str, *models) -> None:
             )
 
 
-def fragment_key(request, name: str, *, scopes: Iterable[str], variant: str = "") -> str:
+def _seconds(timeout: int | Callable[[], int]) -> int:
+    if not callable(timeout):
+        return timeout
+    # At least a second: a timeout of 0 would mean "never cached", of less "delete at once".
+    return max(1, min(int(timeout()), FRAGMENT_SECONDS))
+
+
+def fragment_key(
+    request,
+    name: str,
+    *,
+    scopes: Iterable[str],
+    variant: str = "",
+    ignore_params: Iterable[str] = (),
+) -> str:
     """The key of fragment `name` for this request: language, the active time zone, the query
-    string (parameters sorted, so their order makes no second entry), a variant for what differs
+    string (parameters sorted, so their order makes no second entry; those in `ignore_params`
+    left out, so that every page of a list shares its count), a variant for what differs
     between viewers (staff see more, say) and the data's version."""
-    query = sorted(request.GET.lists())
+    query = sorted(item for item in request.GET.lists() if item[0] not in ignore_params)
     parts = [
         name,
         translation.get_language() or "",
@@ -118,15 +143,17 @@ def cached_fragment(
     scopes: Iterable[str],
     render: Callable[[], str],
     variant: str = "",
-    timeout: int = FRAGMENT_SECONDS,
+    timeout: int | Callable[[], int] = FRAGMENT_SECONDS,
 ) -> SafeString:
     """The HTML `render()` returns, from the cache when this key has it. `render` must return
-    markup made safe by the template engine (render_to_string)."""
+    markup made safe by the template engine (render_to_string). `timeout` may be a function,
+    called after a miss's render: for a fragment that time alone changes (a list of coming
+    events), the seconds until it next does."""
     key = fragment_key(request, name, scopes=scopes, variant=variant)
     html = cache.get(key)
     if html is None:
         html = str(render())
-        cache.set(key, html, timeout)
+        cache.set(key, html, _seconds(timeout))
     # Rendered by our own templates, which escaped it.
     return mark_safe(html)
 
@@ -138,12 +165,52 @@ def cached_value(
     scopes: Iterable[str],
     compute: Callable[[], object],
     variant: str = "",
-    timeout: int = FRAGMENT_SECONDS,
+    timeout: int | Callable[[], int] = FRAGMENT_SECONDS,
+    ignore_params: Iterable[str] = (),
 ):
     """Like cached_fragment, for a value (a paginator's count, a list of ids)."""
-    key = fragment_key(request, name, scopes=scopes, variant=variant)
+    key = fragment_key(
+        request, name, scopes=scopes, variant=variant, ignore_params=frozenset(ignore_params)
+    )
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(key, value, _seconds(timeout))
     return value
+
+
+def versioned_keys(key: str, *, scopes: Iterable[str]) -> list[str]:
+    """The cache keys versioned_get reads: `key`, then the versions of its scopes. A caller that
+    makes a round trip to the cache anyway can read them in it and pass them to versioned_found."""
+    return [key, *(_version_key(scope) for scope in sorted(set(scopes)))]
+
+
+def versioned_found(
+    key: str, *, scopes: Iterable[str], found: dict[str, object]
+) -> tuple[object | None, dict[str, str]]:
+    """versioned_get's answer from the values of versioned_keys already read (`found`, by key;
+    a key missing from the cache is missing from it)."""
+    scopes = sorted(set(scopes))
+    versions = {scope: found.get(_version_key(scope)) for scope in scopes}
+    if None in versions.values():
+        return None, data_versions(scopes)
+    stored = found.get(key)
+    if stored is not None and stored[0] == versions:
+        return stored[1], versions
+    return None, versions
+
+
+def versioned_get(key: str, *, scopes: Iterable[str]) -> tuple[object | None, dict[str, str]]:
+    """The value `versioned_set` stored under `key` if the scopes' versions are still those it was
+    stored at, read together with those versions in one round trip (a hit costs one trip, where
+    data_version and a get cost two); and the current versions, to store a new value with."""
+    found = cache.get_many(versioned_keys(key, scopes=scopes))
+    return versioned_found(key, scopes=scopes, found=found)
+
+
+def versioned_set(
+    key: str, value: object, *, versions: dict[str, str], timeout: int = FRAGMENT_SECONDS
+) -> None:
+    """Store `value` as made at `versions`, read by versioned_get before the value was made: a
+    write in between changed the versions, so the entry is never served."""
+    cache.set(key, (versions, value), timeout)

@@ -74,8 +74,13 @@ class SecurityHeadersMiddleware:
         )
         self.permissions_policy = _serialise_permissions(config["permissions_policy"])
         self.resource_policy: str = config["cross_origin_resource_policy"]
-        self.shared_paths = [re.compile(pattern) for pattern in config["cross_origin_paths"]]
+        self.shared_paths = re.compile(
+            "|".join(f"(?:{pattern})" for pattern in config["cross_origin_paths"])
+        )
         self.other_headers: dict[str, str] = config.get("headers", {})
+        # The serialised policy of each (content type, https) a response without overrides has
+        # had: the same few strings on every answer, so joined once.
+        self._policies: dict[tuple[str, bool], tuple[str, bool]] = {}
 
     @cached_property
     def report_url(self) -> str | None:
@@ -93,7 +98,7 @@ class SecurityHeadersMiddleware:
             return response
         self._set_policy(request, response)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        shared = any(pattern.search(request.path_info) for pattern in self.shared_paths)
+        shared = self.shared_paths.search(request.path_info) is not None
         response.headers.setdefault(
             "Cross-Origin-Resource-Policy", "cross-origin" if shared else self.resource_policy
         )
@@ -105,25 +110,35 @@ class SecurityHeadersMiddleware:
         if "Content-Security-Policy" in response.headers:
             return
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        secure = request.is_secure()
+        overrides = getattr(response, "csp_overrides", None)
+        if overrides:
+            policy, frames_refused = self._policy(content_type, secure, overrides)
+        else:
+            key = (content_type if content_type in self.csp_by_content_type else "", secure)
+            if key not in self._policies:
+                self._policies[key] = self._policy(content_type, secure, {})
+            policy, frames_refused = self._policies[key]
+        if secure and self.report_url and content_type not in self.csp_by_content_type:
+            response.headers["Reporting-Endpoints"] = f'{REPORT_ENDPOINT_NAME}="{self.report_url}"'
+        response.headers["Content-Security-Policy"] = policy
+        # For browsers older than frame-ancestors, on what Django's clickjacking middleware
+        # does not see (static files, answers of the middleware above it).
+        if frames_refused and not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+
+    def _policy(self, content_type: str, secure: bool, overrides: dict) -> tuple[str, bool]:
+        """The policy for an answer of this type, and whether it refuses every frame."""
         directives = dict(self.csp_by_content_type.get(content_type, self.csp))
-        directives.update(getattr(response, "csp_overrides", {}))
+        directives.update(overrides)
         if self.report_url and content_type not in self.csp_by_content_type:
             directives["report-uri"] = [self.report_url]
             # Chromium delivers Reporting API reports over https only, and where report-to is
             # named it ignores report-uri: on plain http (development, tests) every report
             # would be lost. Browsers without report-to (Firefox) use report-uri anyway.
-            if request.is_secure():
+            if secure:
                 directives["report-to"] = [REPORT_ENDPOINT_NAME]
-                response.headers["Reporting-Endpoints"] = (
-                    f'{REPORT_ENDPOINT_NAME}="{self.report_url}"'
-                )
-        response.headers["Content-Security-Policy"] = _serialise_policy(directives)
-        # For browsers older than frame-ancestors, on what Django's clickjacking middleware
-        # does not see (static files, answers of the middleware above it).
-        if directives.get("frame-ancestors") == ["'none'"] and not getattr(
-            response, "xframe_options_exempt", False
-        ):
-            response.headers.setdefault("X-Frame-Options", "DENY")
+        return _serialise_policy(directives), directives.get("frame-ancestors") == ["'none'"]
 
 
 def _is_html(response: HttpResponse) -> bool:

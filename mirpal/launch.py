@@ -36,6 +36,9 @@ def main() -> int:
         "web": [
             os.path.join(bin_dir, "gunicorn"),
             "mirpal.wsgi",
+            # preload and gc.freeze (mirpal/gunicorn_conf.py); address and workers as below
+            "--config",
+            "python:mirpal.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

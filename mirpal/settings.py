@@ -144,7 +144,16 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL only; the embedded server when DATABASE_URL is unset.
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.postgres_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each gunicorn worker (and Celery process) keeps its connection for this many seconds, serving one
+# request at a time on it, which costs less per request than a pool's checkout; the health check
+# (a SELECT 1 when a request first uses a kept connection) replaces one the database closed.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", True),
+    )
+}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("MIRPAL runs on PostgreSQL only; DATABASE_URL must be postgres://.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,7 +174,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or _cache_url_beside_broker(CELERY_BROKE
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mirpal")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, sharing one redis-py client (mirpal/cache.py).
+        "BACKEND": "mirpal.cache.RedisCache",
         "LOCATION": os.environ.get("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
@@ -225,10 +235,15 @@ SECURITY_EVENTS_RETENTION_DAYS = int(os.environ.get("SECURITY_EVENTS_RETENTION_D
 
 # --- Accounts (django-allauth): email only, mandatory verification, no enumeration.
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, reading the user with their profile in one query and the
+# permission sets from the cache (members.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.UserBackend",
+    "members.backends.AccountBackend",
 ]
+# Sessions are read from the cache and written through to the database, which keeps them when
+# the cache is cleared or restarted.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -442,6 +457,9 @@ MEMBERS_DIRECTORY_PAGE_SIZE = 20
 # --- Library: uploads above this size are refused; members-only files live outside MEDIA_ROOT
 # and are served only by a view that checks access.
 LIBRARY_MAX_UPLOAD_BYTES = int(os.environ.get("LIBRARY_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Library search counts, ranks and counts by filter at most this many matches of each kind
+# (documents, articles); beyond it the page says "1,000+" (library/search.py).
+LIBRARY_SEARCH_CAP = int(os.environ.get("LIBRARY_SEARCH_CAP", "1000"))
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", DATA_DIR / "protected"))
 
 # --- Expert roster: photos above this size are refused; the roster lists this many per page.
@@ -475,6 +493,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JsonNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
@@ -495,6 +514,9 @@ API_KEY_FAILURES_WINDOW_SECONDS = int(os.environ.get("API_KEY_FAILURES_WINDOW_SE
 # allauth's per-address limits read the client's address the way the API's throttles do.
 ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 API_PUBLIC_MAX_AGE = int(os.environ.get("API_PUBLIC_MAX_AGE", "60"))
+# List answers are kept in the server's cache at most this long (api.answers); a write to their
+# data ends them at once, and the coming-events list when its next event ends.
+API_ANSWER_SECONDS = int(os.environ.get("API_ANSWER_SECONDS", "600"))
 # Webhook deliveries: attempts in all, the first retry after this many seconds, doubling.
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))

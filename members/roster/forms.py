@@ -1,7 +1,4 @@
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.roster.enums import EXPERT_REQUEST_TRANSITIONS, ExpertRequestStatus, HelpKind
@@ -9,43 +6,24 @@ from members.roster.models import Expert
 from members.roster.selectors import country_choices
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
-
-
-class CompactSelect(forms.Select):
-    """A select rendered in Python: the country filter has some 250 options, and rendering each
-    through its own template cost more than the rest of the roster page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
-        chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) == chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+from mirpal.widgets import FastSelect, FastSelectMultiple
 
 
 class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, field or organisation"), required=False, max_length=200)
-    topic = forms.ChoiceField(label=_("Field of expertise"), required=False, widget=CompactSelect)
-    country = forms.ChoiceField(
-        label=_("Country of experience"), required=False, widget=CompactSelect
-    )
+    topic = forms.ChoiceField(label=_("Field of expertise"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(label=_("Country of experience"), required=False, widget=FastSelect)
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
         choices=[("", _("Any language")), *SpokenLanguage.choices],
-        widget=CompactSelect,
+        widget=FastSelect,
     )
     help_kind = forms.ChoiceField(
         label=_("Kind of help"),
         required=False,
         choices=[("", _("Any kind")), *HelpKind.choices],
-        widget=CompactSelect,
+        widget=FastSelect,
     )
 
     def __init__(self, *args, topics=(), **kwargs):
@@ -87,7 +65,7 @@ class ExpertRequestForm(forms.Form):
         label=_("Countries the expert should know"),
         required=False,
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose more than one."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FastSelectMultiple(attrs={"size": 8}),
     )
     language = forms.ChoiceField(
         label=_("Language the expert should work in"), choices=SpokenLanguage.choices

@@ -109,6 +109,12 @@ class Expert(models.Model):
             ("view_expert_contacts", _("Can see experts' contact details")),
             ("export_roster", _("Can export the expert roster as CSV")),
         ]
+        # The roster's two alphabetical orders (members.roster.selectors._name_order); the
+        # English one also serves the admin, the export and the API.
+        indexes = [
+            models.Index(fields=["name_en", "id"], name="expert_name_en_idx"),
+            models.Index(fields=["name_ru", "name_en", "id"], name="expert_name_ru_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(name_en="") & ~models.Q(name_ru=""), name="expert_has_names"

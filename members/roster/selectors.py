@@ -23,6 +23,7 @@ from django_countries import countries as all_countries
 from members.models import User
 from members.roster.enums import ExpertRequestStatus, HelpKind
 from members.roster.models import Expert, ExpertRequest, ExpertRequestNote
+from members.selectors import topics_shown
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
 
@@ -97,6 +98,34 @@ def roster_experts(*, filters: RosterFilters) -> QuerySet[Expert]:
     return experts
 
 
+# What a card of the roster shows: the biographies and the contact details stay in the database.
+ROSTER_CARD_FIELDS = (
+    "id",
+    "name_en",
+    "name_ru",
+    "photo",
+    "title_en",
+    "title_ru",
+    "affiliation_en",
+    "affiliation_ru",
+    "countries",
+    "languages",
+    "help_kinds",
+    "updated_at",
+)
+
+
+def roster_cards(*, filters: RosterFilters) -> QuerySet[Expert]:
+    """The roster page's experts: as roster_experts, ordered by an index of the page's language
+    (expert_name_en_idx, expert_name_ru_idx), with only the fields a card shows."""
+    return (
+        roster_experts(filters=filters)
+        .only(*ROSTER_CARD_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("topics", queryset=topics_shown()))
+    )
+
+
 def expert_for_viewer(*, pk: int, viewer: User) -> Expert:
     """One expert's record; experts taken off the roster stay visible to the secretariat only."""
     experts = Expert.objects.select_related("user").prefetch_related("topics", "links")
@@ -124,7 +153,7 @@ def expert_contributions(*, expert: Expert, viewer: User) -> list[Contribution]:
 
 
 def roster_filter_topics() -> list[Topic]:
-    return list(Topic.objects.order_by("position", "slug"))
+    return list(topics_shown())
 
 
 def roster_export_rows():

@@ -16,6 +16,7 @@ from members.models import User
 from members.permissions import is_member
 from members.roster.enums import EXPERT_REQUEST_TRANSITIONS, ExpertRequestStatus
 from members.roster.models import Expert, ExpertLink, ExpertRequest, ExpertRequestNote
+from mirpal.fragments import data_changed
 from mirpal.mail import mail_render
 from mirpal.models import Topic
 from mirpal.outbox import outbox_enqueue
@@ -75,6 +76,7 @@ def _links_replace(expert: Expert, rows: list[ExpertLink]) -> None:
     for row in rows:
         row.expert = expert
     ExpertLink.objects.bulk_create(rows)
+    data_changed("roster")  # bulk_create sends no post_save
 
 
 @transaction.atomic(durable=True)

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import mimetypes
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -8,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +27,7 @@ from members.roster.forms import (
     RosterFilterForm,
 )
 from members.roster.models import Expert, ExpertRequest
+from mirpal.fragments import cached_fragment, cached_value
 
 
 def permission_required_view(permission: str):
@@ -44,18 +50,73 @@ def permission_required_view(permission: str):
 handler_required = permission_required_view(selectors.REQUESTS_PERMISSION)
 
 
+# The roster's cards show experts and their topics: writes to these bump this scope
+# (members.apps); the fragment is cached until one does.
+ROSTER_SCOPES = ("roster",)
+
+
+@dataclass(frozen=True)
+class RosterLinks:
+    """The links above the roster, which depend on who is looking."""
+
+    requests: bool  # signed in: ask the secretariat, see one's own requests
+    queue: bool
+    export: bool
+
+    @classmethod
+    def for_viewer(cls, user) -> RosterLinks:
+        return cls(
+            requests=user.is_authenticated,
+            queue=selectors.can_handle_requests(user),
+            export=user.is_authenticated and user.has_perm(selectors.EXPORT_PERMISSION),
+        )
+
+    @property
+    def variant(self) -> str:
+        return "".join("1" if shown else "0" for shown in (self.requests, self.queue, self.export))
+
+
 @require_GET
 def roster(request):
+    """The whole content, from the fragment cache: the filter form and the cards are the same for
+    every viewer, and the links above them enter the key (one body per combination of links)."""
+    links = RosterLinks.for_viewer(request.user)
+    # The body shows no time (a photo's version is a Unix timestamp): one copy serves every zone.
+    with timezone.override(None):
+        body = cached_fragment(
+            request,
+            "members:roster",
+            scopes=ROSTER_SCOPES,
+            variant=links.variant,
+            render=lambda: _roster_body(request, links=links),
+        )
+    return render(request, "members/experts/roster.html", {"body": body})
+
+
+def _roster_body(request, *, links: RosterLinks) -> str:
     form = RosterFilterForm(request.GET or None, topics=selectors.roster_filter_topics())
-    filters = selectors.RosterFilters(**form.filter_values())
-    paginator = Paginator(selectors.roster_experts(filters=filters), settings.EXPERTS_PAGE_SIZE)
+    experts = selectors.roster_cards(filters=selectors.RosterFilters(**form.filter_values()))
+    paginator = Paginator(experts, settings.EXPERTS_PAGE_SIZE)
+    # Every page of one filter shares the count, so turning a page counts nothing either.
+    paginator.count = cached_value(
+        request,
+        "members:roster:count",
+        scopes=ROSTER_SCOPES,
+        compute=experts.count,
+        ignore_params=("page",),
+    )
     page = paginator.get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    return render(
-        request,
-        "members/experts/roster.html",
-        {"form": form, "page": page, "query_string": query_string.urlencode()},
+    # No request: context processors would bring the viewer into a body that others are served.
+    return render_to_string(
+        "members/experts/_roster_body.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string.urlencode(),
+            "links": links,
+        },
     )
 
 

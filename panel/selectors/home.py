@@ -36,7 +36,11 @@ def panel_waiting(*, limit: int = 5) -> Waiting:
     failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
     return Waiting(
         applications=pending.count(),
-        applications_oldest=list(pending.prefetch_related(None)[:limit]),
+        applications_oldest=list(
+            pending.prefetch_related(None).only(
+                "country", "applied_at", "user__first_name", "user__last_name", "user__email"
+            )[:limit]
+        ),
         expert_requests=new_requests.count(),
         expert_requests_oldest=list(
             new_requests.select_related("topic", "requester").order_by("created_at", "pk")[:limit]
@@ -51,21 +55,34 @@ def panel_waiting(*, limit: int = 5) -> Waiting:
 
 
 def panel_events_coming(*, now: datetime.datetime | None = None, limit: int = 8) -> list[Event]:
-    """The next published events with their confirmed and waiting registrations; one query."""
+    """The next published events with their confirmed and waiting registrations; one query.
+
+    The events are picked first and only theirs are counted: counting before the LIMIT would
+    group the registrations of every coming event (a thousand) to show eight."""
     now = now or timezone.now()
-    return list(
+    next_ones = (
         Event.objects.filter(status=EventStatus.PUBLISHED, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+        .values("pk")[:limit]
+    )
+    return list(
+        Event.objects.filter(pk__in=next_ones)
+        .only("slug", "title_en", "title_ru", "starts_at", "capacity")
         .annotate(
             confirmed=registrations_count(RegistrationStatus.CONFIRMED),
             waiting=registrations_count(RegistrationStatus.WAITING),
             places_left=F("capacity") - registrations_count(RegistrationStatus.CONFIRMED),
         )
-        .order_by("starts_at", "pk")[:limit]
+        .order_by("starts_at", "pk")
     )
 
 
 def panel_published_lately(*, limit: int = 5) -> tuple[list[Issue], list[Document]]:
-    issues = list(Issue.objects.order_by("-published_on", "-number")[:limit])
+    issues = list(
+        Issue.objects.only(
+            "number", "title_en", "title_ru", "published_on", "download_count"
+        ).order_by("-published_on", "-number")[:limit]
+    )
     documents = list(
         Document.objects.only(
             "pk", "kind", "title_en", "title_ru", "published_on", "access", "download_count"

@@ -161,7 +161,7 @@ def test_figures_page_query_count_does_not_grow(count, secretariat, django_asser
     client = Client()
     client.force_login(secretariat)
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(reverse("events:attendance_report"))
     assert response.context["figures"].attended == count
     html = client.get(reverse("events:attendance_report"), {"event": event.pk}).content.decode()

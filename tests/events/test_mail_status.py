@@ -102,7 +102,7 @@ def test_the_page_takes_the_same_queries_for_1_or_30_members(
     client.force_login(secretariat)
     url = reverse("events:mail_status", args=[event.slug])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 

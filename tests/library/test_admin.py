@@ -11,6 +11,11 @@ from tests.factories.library import DocumentFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 
 
+def named(callbacks) -> list[str]:
+    """The on-commit callbacks but the cache's version bumps, which every library write adds."""
+    return [c.__name__ for c in callbacks if c.__name__ != "data_versions_renew"]
+
+
 def document_form(**overrides) -> dict:
     data = {
         "kind": "study",
@@ -53,7 +58,7 @@ def test_secretariat_adds_a_document_with_a_pdf(client_for, django_capture_on_co
     assert document.slug == "pre-departure-orientation-in-tajikistan"
     assert list(document.topics.values_list("slug", flat=True)) == ["pre-departure"]
     assert document.countries == ["TJ"]
-    assert [callback.__name__ for callback in callbacks] == [
+    assert named(callbacks) == [
         "counts_forget",
         "queue_text_extraction",
     ]

@@ -10,6 +10,11 @@ from tests.factories.library import DocumentFactory, pdf_upload
 pytestmark = pytest.mark.django_db
 
 
+def named(callbacks) -> list[str]:
+    """The on-commit callbacks but the cache's version bumps, which every library write adds."""
+    return [c.__name__ for c in callbacks if c.__name__ != "data_versions_renew"]
+
+
 def found(query: str) -> list[str]:
     outcome = library_search(filters=SearchFilters(query=query), member=True)
     return [entry.title for entry in outcome.entries]
@@ -19,7 +24,7 @@ def test_upload_queues_text_extraction_after_commit(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks() as callbacks:
         document = DocumentFactory(title_en="Guide", file=pdf_upload("Diaspora bonds"))
 
-    assert [callback.__name__ for callback in callbacks] == [
+    assert named(callbacks) == [
         "counts_forget",
         "queue_text_extraction",
     ]
@@ -30,7 +35,7 @@ def test_no_extraction_is_queued_for_an_external_link(django_capture_on_commit_c
     with django_capture_on_commit_callbacks() as callbacks:
         DocumentFactory(title_en="Law", external_url="https://example.org/law")
 
-    assert [callback.__name__ for callback in callbacks] == ["counts_forget"]
+    assert named(callbacks) == ["counts_forget"]
 
 
 def test_the_task_reads_the_text_and_the_body_becomes_searchable():

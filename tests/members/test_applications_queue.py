@@ -5,6 +5,8 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mirpal.outbox import outbox_send_pending
@@ -139,3 +141,32 @@ def test_rejecting_an_unconfirmed_applicant_adds_no_warning(client, secretariat)
     assert [str(message) for message in response.context["messages"]] == [
         "Decision recorded for 1 applicant."
     ]
+
+
+def test_a_verified_second_address_does_not_confirm_the_one_used_to_sign_in(client, secretariat):
+    profile = pending("timur@example.uz", confirmed=False, first_name="Timur", last_name="Aliev")
+    EmailAddress.objects.create(user=profile.user, email="timur@work.example", verified=True)
+    pending("aida@example.kg", confirmed=True, first_name="Aida", last_name="Bekova")
+    client.force_login(secretariat)
+    html = client.get(reverse("members:applications")).content.decode()
+    assert email_badges(html) == {
+        "aida@example.kg": "email confirmed",
+        "timur@example.uz": "email not confirmed",
+    }
+
+
+def test_the_queue_asks_as_many_queries_for_thirty_applicants_as_for_one(client, secretariat):
+    client.force_login(secretariat)
+    client.get(reverse("members:applications"))  # what the first page of a session pays
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("members:applications"))
+        assert page.status_code == 200
+        return len(captured)
+
+    pending("one@example.org", confirmed=True, first_name="Ана", last_name="Первая")
+    one = queries()
+    for number in range(29):
+        pending(f"p{number}@example.org", confirmed=number % 2 == 0, first_name="A", last_name="B")
+    assert queries() == one

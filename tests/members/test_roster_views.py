@@ -116,9 +116,9 @@ def test_roster_list_query_count_is_constant(client, django_assert_num_queries, 
 def test_roster_list_query_count_for_a_member(client_for, django_assert_num_queries, count):
     ExpertFactory.create_batch(count, topics=list(Topic.objects.all()[:2]))
     client = client_for("member")
-    # Session, user, profile (navigation), the user's and group permissions (links for the
-    # secretariat), then as for anonymous visitors.
-    with django_assert_num_queries(9):
+    # The member with their profile (the session and permissions are in the cache), then as
+    # for anonymous visitors.
+    with django_assert_num_queries(5):
         assert client.get(reverse("members:experts")).status_code == 200
 
 

@@ -33,7 +33,7 @@ def test_sending_records_the_message_and_writes_no_mail_in_the_same_queries_at_a
     ids = members_bulk(size, prefix="news")
     client = client_for("secretariat")
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.post(reverse("panel:message_new"), send_form(uuid.uuid4()))
     message = Message.objects.get()
     assert response.status_code == 302

@@ -147,6 +147,6 @@ def test_the_list_of_messages_takes_the_same_queries_at_two_sizes(
         for _ in range(count)
     )
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = client.get(reverse("panel:messages"))
     assert len(response.context["messages_sent"]) == count

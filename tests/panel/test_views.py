@@ -46,7 +46,7 @@ def test_home_page_queries_do_not_grow_with_rows(
     _rows_of_everything(count)
     client.force_login(secretariat)
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(reverse("panel:home"))
     assert response.status_code == 200
     waiting = response.context["waiting"]
@@ -191,10 +191,10 @@ def test_figures_and_report_queries_do_not_grow_with_rows(
         DocumentFactory(published_on=datetime.date(2026, 3, 1))
     client.force_login(secretariat)
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(33):
         response = client.get(reverse("panel:figures") + "?" + QUARTER)
     assert response.status_code == 200
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(24):
         response = client.get(reverse("panel:report") + "?" + QUARTER)
     assert len(response.context["report"].events) == count
     assert response.context["report"].attended_by_country[6] == count  # Tajikistan

@@ -1,0 +1,44 @@
+"""What `make bench` measures: the signed-in floor is an empty page on base.html behind the same
+middleware, and a partial run always carries its references (the bare view, the floor)."""
+
+import pytest
+from pytest_django.asserts import assertTemplateUsed
+
+from bench.run import scenarios_select
+
+
+@pytest.mark.urls("bench.urls")
+def test_signed_in_floor_is_base_html_for_a_member(client, member):
+    client.force_login(member)
+
+    response = client.get("/bench/floor/")
+
+    assert response.status_code == 200
+    assertTemplateUsed(response, "base.html")
+    assert [template.name for template in response.templates][:2] == [
+        "bench/floor.html",
+        "base.html",
+    ]
+    assert b'action="/accounts/logout/"' in response.content
+
+
+@pytest.mark.urls("bench.urls")
+def test_signed_in_floor_sends_visitors_to_sign_in(client, db):
+    response = client.get("/bench/floor/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.urls("bench.urls")
+def test_a_partial_run_keeps_its_references():
+    assert [s.key for s in scenarios_select("directory")] == ["bare", "floor", "directory"]
+    # Anonymous pages need no floor.
+    assert [s.key for s in scenarios_select("API event list")] == [
+        "bare",
+        "api-events",
+        "api-events-partner",
+    ]
+    everything = [s.key for s in scenarios_select("")]
+    assert everything[:2] == ["bare", "floor"]
+    assert {"home-anonymous", "library-anonymous", "event-list-anonymous"} <= set(everything)
