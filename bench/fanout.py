@@ -2,7 +2,9 @@
 
 `main`: messages per second into an SMTP sink for 10,000 invitations through the outbox and a real
 Celery worker, next to a plain smtplib loop sending the same messages to the same sink in the same
-run, and the ratio; and how fast the invitations are rendered and written (in this process).
+run, and the ratio; the CPU each side spends per message (the worker's processes and their
+PostgreSQL sessions, read from /proc, against the loop's own), which the machine's other load does
+not move; and how fast the invitations are rendered and written (in this process).
 
 `publish_main`: the secretariat publishes an event to 20,000 members from the admin, through
 gunicorn as in production: how long the admin request takes (it records the decision; a worker
@@ -134,6 +136,72 @@ def _wait(condition, timeout: float) -> bool:
     return condition()
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a process, from /proc; None once it has ended."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_group(pgid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[2]) == pgid:
+                        pids.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds spent since `start()` by the worker's processes and by the PostgreSQL sessions
+    of the bench database other than this process's own (the worker's, since nothing else uses
+    that database meanwhile), read from /proc as the figures of the pages are. Sampled twice a
+    second, so a process that ends keeps what it had used when last seen; one that appears is
+    counted from zero. The server must be on this machine (it is, on loopback)."""
+
+    INTERVAL = 0.5
+
+    def __init__(self, worker_pgid: int):
+        self.worker_pgid = worker_pgid
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self._sampled = 0.0
+
+    def _pids(self) -> list[tuple[str, int]]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            database = [("database", pid) for (pid,) in cursor.fetchall()]
+        return [("worker", pid) for pid in _process_group(self.worker_pgid)] + database
+
+    def start(self) -> None:
+        self.sample(force=True, starting=True)
+
+    def sample(self, *, force: bool = False, starting: bool = False) -> None:
+        if not force and time.monotonic() - self._sampled < self.INTERVAL:
+            return
+        self._sampled = time.monotonic()
+        for key in self._pids():
+            seconds = _cpu_seconds(key[1])
+            if seconds is not None:
+                self.first.setdefault(key, seconds if starting else 0.0)
+                self.last[key] = seconds
+
+    def seconds(self, side: str) -> float:
+        return sum(self.last[key] - self.first[key] for key in self.last if key[0] == side)
+
+
 def _plain_loop(rows, port: int) -> float:
     """The same messages, built the same way, over one smtplib connection; returns seconds."""
     from django.conf import settings
@@ -205,19 +273,29 @@ def main() -> int:
             smtp_port=sink.port,
             concurrency=WORKER_CONCURRENCY,
             env={"CELERY_QUEUE": QUEUE, "LOG_LEVEL": "WARNING"},
-        ):
+        ) as worker:
+            meter = CpuMeter(worker.process.pid)  # the worker leads a process group of its own
+            meter.start()
             committed = time.perf_counter()
-            if not _wait(lambda: sink.count >= result.invited, timeout=300):
+
+            def all_arrived() -> bool:
+                meter.sample()
+                return sink.count >= result.invited
+
+            if not _wait(all_arrived, timeout=300):
                 print(f"only {sink.count:,} of {result.invited:,} arrived", flush=True)
                 return 1
             outbox_seconds = time.perf_counter() - committed
+            meter.sample(force=True)
         rows = list(
             OutboxMessage.objects.filter(
                 idempotency_key__startswith=kinds.event_mail_prefix(event)
             ).order_by("pk")
         )
         sink.clear()
+        plain_cpu = time.process_time()
         plain_seconds = _plain_loop(rows, sink.port)
+        plain_cpu = time.process_time() - plain_cpu
         assert sink.count == len(rows)
     finally:
         sink.stop()
@@ -240,6 +318,16 @@ def main() -> int:
         f"{plain_seconds:>7.1f}"
     )
     print(f"ratio outbox / plain loop: {outbox_rate / plain_rate:.2f}")
+    # CPU per message does not depend on what else the machine runs; the sink's is left out of
+    # both sides, as it is the same work.
+    worker_ms = 1000 * meter.seconds("worker") / result.invited
+    database_ms = 1000 * meter.seconds("database") / result.invited
+    plain_ms = 1000 * plain_cpu / len(rows)
+    print(
+        f"CPU per message: outbox worker {worker_ms:.2f} ms + its PostgreSQL sessions "
+        f"{database_ms:.2f} ms; plain loop {plain_ms:.2f} ms; "
+        f"ratio plain / outbox: {plain_ms / (worker_ms + database_ms):.2f}"
+    )
     return 0
 
 

@@ -8,12 +8,14 @@ locked, skip them, and leave them to the sweep.
 
 A task claims its rows under `SELECT … FOR UPDATE SKIP LOCKED`, so two workers never send the same
 row, and marks each one sent right after the SMTP server accepts it: a worker killed mid-batch can
-resend at most the one message it was handing to SMTP. The claim lives as long as the task's
-database session: the task holds a session-level advisory lock named by a random token and writes
-that token on the rows it claims. When a worker dies, PostgreSQL ends its session and drops the
-lock, and its rows are free at once; the lease (OUTBOX_CLAIM_LEASE_SECONDS) only backs this up for
-a session that outlives its worker. (So the database connection must stay with the worker: direct
-or session pooling, not transaction pooling.)
+resend at most the one message it was handing to SMTP. (The mark's commit is awaited while the
+next message is built and announced, but always before that message's final dot: `_SentMarks`.)
+The claim lives as long as the task's database session: the task holds a session-level advisory
+lock named by a random token and writes that token on the rows it claims. When a worker dies,
+PostgreSQL ends its session and drops the lock, and its rows are free at once; the lease
+(OUTBOX_CLAIM_LEASE_SECONDS) only backs this up for a session that outlives its worker. (So the
+database connection must stay with the worker: direct or session pooling, not transaction
+pooling.)
 
 `outbox_sweep` (scheduled every minute) queues rows that no task took, because the broker was down
 or a task was lost, and rows whose claim died. A worker that starts runs one at once, which also
@@ -23,19 +25,27 @@ the queue, and a second task for a row costs only a query.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import secrets
+import select
 import smtplib
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import psycopg
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
+from psycopg import pq
 
 from mirpal.enums import OutboxStatus
 from mirpal.models import OutboxMessage
@@ -257,32 +267,179 @@ def outbox_send_batch(*, message_ids: list[int]) -> dict[str, int]:
     return counts
 
 
+class _SentMarks:
+    """Marks rows sent over this task's database session, one row at a time, without standing
+    idle while PostgreSQL flushes each commit to disk.
+
+    `mark(row)` hands the row's UPDATE (a transaction of its own in autocommit) to the server and
+    returns; `settle()` waits for its commit. The sender settles the previous row before the next
+    message can be accepted (before the dot that ends its DATA), so the commit's wait overlaps
+    the building and the first commands of the next message, and the bound stays what it was: at
+    any moment at most one message per worker process is accepted by SMTP and not marked sent.
+    (A worker killed between `mark` and `settle` loses nothing: `mark` returns once the whole
+    statement is on the socket, and PostgreSQL runs and commits a statement it has received even
+    if its client is gone by then.) The statement goes through libpq's asynchronous calls (the
+    ORM would wait for the reply); between `mark` and `settle` nothing else may use the session.
+    """
+
+    def __init__(self):
+        connection.ensure_connection()
+        self._pgconn = connection.connection.pgconn
+        self._statement = (
+            f"UPDATE {OutboxMessage._meta.db_table} "
+            "SET status = $1, sent_at = statement_timestamp(), last_error = '' WHERE id = $2"
+        ).encode()
+        self._pending = False
+
+    def mark(self, row: OutboxMessage) -> None:
+        self.settle()
+        with connection.wrap_database_errors:
+            self._pgconn.send_query_params(
+                self._statement, [OutboxStatus.SENT.encode(), str(row.id).encode()]
+            )
+            self._pending = True
+            while self._pgconn.flush():  # the rest of the statement waits for the socket
+                readable, _writable, _ = select.select([self._socket], [self._socket], [])
+                if readable:
+                    self._pgconn.consume_input()
+
+    def settle(self) -> None:
+        """Wait until the last row marked is committed; raise the database's error if not."""
+        if not self._pending:
+            return
+        self._pending = False
+        with connection.wrap_database_errors:
+            self._pgconn.consume_input()
+            while self._pgconn.is_busy():
+                select.select([self._socket], [], [])
+                self._pgconn.consume_input()
+            error = None
+            while (result := self._pgconn.get_result()) is not None:
+                if result.status != pq.ExecStatus.COMMAND_OK and error is None:
+                    error = psycopg.errors.error_from_result(result)
+            if error is not None:
+                raise error
+
+    @property
+    def _socket(self) -> int:
+        return self._pgconn.socket
+
+
 def _send(rows: list[OutboxMessage], counts: dict[str, int]) -> None:
     backend = get_connection()
+    deliver = _deliver_smtp if isinstance(backend, SmtpBackend) else _deliver_backend
+    marks = _SentMarks()
     try:
         for index, row in enumerate(rows):
             try:
                 backend.open()  # nothing to do while the connection stands
             except OSError as error:  # smtplib's errors are OSErrors too
+                marks.settle()
                 for unsent in rows[index:]:
                     _record_failure(unsent, error, permanent=False)
                 counts["retry"] += len(rows) - index
                 return
             try:
-                _as_email(row, backend).send()
+                deliver(backend, row, before_acceptance=marks.settle)
             except OSError as error:
+                marks.settle()
                 permanent = _is_permanent(error)
                 _record_failure(row, error, permanent=permanent)
                 counts["failed" if permanent else "retry"] += 1
                 if _connection_lost(backend):
                     _close_quietly(backend)
                 continue
-            OutboxMessage.objects.filter(id=row.id).update(
-                status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
-            )
+            marks.mark(row)
             counts["sent"] += 1
     finally:
-        _close_quietly(backend)
+        try:
+            marks.settle()  # the last row marked; or, on the way out of an error, the one pending
+        finally:
+            _close_quietly(backend)
+
+
+def _deliver_backend(backend, row: OutboxMessage, *, before_acceptance: Callable[[], None]) -> None:
+    """Any other backend (files in development, memory in tests): handed over whole."""
+    email = _as_email(row, backend)
+    before_acceptance()
+    email.send()
+
+
+_LINE_STARTING_WITH_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _deliver_smtp(
+    backend: SmtpBackend, row: OutboxMessage, *, before_acceptance: Callable[[], None]
+) -> None:
+    """smtplib's `sendmail` for one recipient over the backend's open connection, with one
+    difference: `before_acceptance` runs once the message's text is sent and before the dot that
+    ends it, the moment the server takes the message. Should it raise, the connection is dropped
+    without the dot and the server discards the message.
+
+    Errors are smtplib's, raised as `sendmail` raises them, and leave the connection as it does:
+    closed after a 421 or a drop, reset (RSET) after any other refusal.
+    """
+    smtp = backend.connection
+    sender = _envelope_sender(settings.DEFAULT_FROM_EMAIL)
+    recipient = _envelope_address(row.to_email)
+    message = _as_email(row, backend).message().as_bytes(linesep="\r\n")
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(message)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _smtp_refused(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _smtp_refused(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    text = _LINE_STARTING_WITH_DOT.sub(b"..", message)
+    # The dot goes as a write of its own: without TCP_NODELAY, Nagle's algorithm would hold it
+    # until the server acknowledges the text, and the server delays that acknowledgement.
+    smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    smtp.send(text if text.endswith(b"\r\n") else text + b"\r\n")
+    try:
+        before_acceptance()
+    except BaseException:
+        smtp.close()
+        raise
+    smtp.send(b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _smtp_refused(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+# An address that Django's sanitize_address would give back unchanged: an ASCII dot-atom, an ASCII
+# domain. Its parser costs a tenth of what building the message does, and nearly every address is
+# this plain.
+_PLAIN_ADDRESS = re.compile(
+    r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*",
+    re.ASCII,
+)
+
+
+def _envelope_address(address: str) -> str:
+    """The address as Django's SMTP backend puts it in MAIL FROM and RCPT TO."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return sanitize_address(address, settings.DEFAULT_CHARSET)
+
+
+@functools.lru_cache(maxsize=4)
+def _envelope_sender(address: str) -> str:
+    return _envelope_address(address)  # the same for every message: worked out once
+
+
+def _smtp_refused(smtp: smtplib.SMTP, code: int) -> None:
+    if code == 421:  # the server is closing the connection
+        smtp.close()
+        return
+    with suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
 
 
 def _connection_lost(backend) -> bool:

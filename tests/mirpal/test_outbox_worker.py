@@ -2,13 +2,17 @@
 
 import time
 
+import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection, transaction
 from django.db.models import Count
 
 from mirpal.models import OutboxMessage
 from mirpal.outbox import Mail, outbox_enqueue
+from tests.smtp import free_port
 from tests.worker import Worker, purge_test_queue, wait_until
+from tests.worker import test_database_url as worker_database_url  # not a test to collect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +40,9 @@ def test_a_real_worker_sends_500_messages_once_each(smtp_sink):
     recipients = [message["To"] for message in smtp_sink.messages]
     assert len(recipients) == 500
     assert len(set(recipients)) == 500
-    assert OutboxMessage.objects.filter(status="sent").count() == 500
+    # Stopping the worker ends its pool processes at once (their SIGTERM is the default one); a
+    # mark handed to the database just before commits a moment later.
+    assert wait_until(lambda: OutboxMessage.objects.filter(status="sent").count() == 500, timeout=5)
 
 
 def test_killing_the_worker_mid_fan_out_loses_nothing_and_repeats_at_most_the_in_flight(
@@ -164,3 +170,39 @@ def test_after_a_crash_mid_fan_out_a_new_worker_drains_the_outbox_within_a_minut
     )
     assert set(recipients) == {f"member{n}@example.org" for n in range(1000)}
     assert duplicates <= max(in_flight, 0) <= 2
+
+
+class _MarkedBeforeAccepting:
+    """An SMTP server that, as each message's text ends and before it answers 250, asks the
+    database how many rows are marked sent, next to how many messages it has accepted before."""
+
+    def __init__(self):
+        self.seen: list[tuple[int, int]] = []  # (accepted before this one, marked sent)
+        self._database = psycopg.connect(worker_database_url(), autocommit=True)
+
+    async def handle_DATA(self, server, session, envelope):
+        marked = self._database.execute(
+            f"SELECT count(*) FROM {OutboxMessage._meta.db_table} WHERE status = 'sent'"
+        ).fetchone()[0]
+        self.seen.append((len(self.seen), marked))
+        return "250 Message accepted for delivery"
+
+
+def test_every_message_accepted_is_marked_sent_before_the_next_is_accepted():
+    """The bound, seen from the SMTP server: when a message's text ends (the moment the server
+    takes it), every message it accepted before is already marked sent in the database. The
+    worker awaits a mark's commit while the next message is built and announced, never past that
+    message's final dot. One pool process, so the count is exact: three batches of 100."""
+    handler = _MarkedBeforeAccepting()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    purge_test_queue()
+    try:
+        with Worker(smtp_port=controller.port, concurrency=1):
+            fan_out(300, "marked")
+            assert wait_until(lambda: sent() == 300, timeout=90)
+    finally:
+        controller.stop()
+        handler._database.close()
+    assert len(handler.seen) == 300
+    assert [accepted - marked for accepted, marked in handler.seen] == [0] * 300
