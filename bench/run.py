@@ -345,7 +345,11 @@ def _second_factor(*, port: int, cookies: SimpleCookie) -> None:
         raise RuntimeError(f"the demo authenticator code was refused (HTTP {response.status})")
 
 
-def check_answer(*, port: int, path: str, headers: dict[str, str], markers: list[str]) -> None:
+def check_answer(
+    *, port: int, path: str, headers: dict[str, str], markers: list[str]
+) -> dict[str, str]:
+    """GET the page once; the cookies it sets (the CSRF cookie of a page with a form), which a
+    browser sends with every later request."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
@@ -354,6 +358,19 @@ def check_answer(*, port: int, path: str, headers: dict[str, str], markers: list
     missing = [marker for marker in markers if marker not in body]
     if response.status != 200 or missing:
         raise RuntimeError(f"GET {path} answered {response.status} without {missing!r}")
+    cookies = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    return {name: morsel.value for name, morsel in cookies.items()}
+
+
+def with_cookies(headers: dict[str, str], cookies: dict[str, str]) -> dict[str, str]:
+    """The headers with these cookies added to the Cookie header (as a browser would)."""
+    if not cookies:
+        return headers
+    pairs = [headers["Cookie"]] if headers.get("Cookie") else []
+    pairs += [f"{name}={value}" for name, value in cookies.items()]
+    return {**headers, "Cookie": "; ".join(pairs)}
 
 
 @dataclass(frozen=True)
@@ -591,7 +608,11 @@ def main(argv: list[str] | None = None) -> int:
             if scenario.signed_in:
                 headers["Cookie"] = cookies[scenario.email]
                 markers.append(LOGOUT_FORM)
-            check_answer(port=server.port, path=path, headers=headers, markers=markers)
+            # Measured as a browser's second visit: with the cookies the first one set.
+            headers = with_cookies(
+                headers,
+                check_answer(port=server.port, path=path, headers=headers, markers=markers),
+            )
             if options.warmup > 0:
                 generator.run(port=server.port, path=path, headers=headers, duration=options.warmup)
             wait_until_idle(server_cpu)

@@ -20,3 +20,18 @@ class EventsConfig(AppConfig):
         # and the titles of series and topics. Registrations are left out: the cards do not
         # count places, and each viewer's own answer is added outside the cache.
         data_changed_on_write("events", Event, Series, Topic)
+        from django.db.models.signals import post_delete, post_save
+
+        from events.models import Registration
+        from events.selectors import viewer_registrations_forget
+
+        def registrations_changed(sender, instance, **kwargs):
+            viewer_registrations_forget(instance.user_id)
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                registrations_changed,
+                sender=Registration,
+                weak=False,
+                dispatch_uid=f"events:viewer-registrations:{signal}",
+            )

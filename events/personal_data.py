@@ -10,6 +10,7 @@ from events.enums import RegistrationStatus
 from events.models import Attendance, Event, EventFeedToken, Invitation, Registration
 
 # The wait list moves up exactly as when a member cancels; the rule lives in the service.
+from events.selectors import viewer_registrations_forget
 from events.services import _promote_waiting
 from mirpal.personal_data import DataSubject, choice, export_value, personal_data_register
 
@@ -77,6 +78,7 @@ def _events_erase(subject: DataSubject) -> None:
             status=RegistrationStatus.DECLINED, waiting_since=None, updated_at=now
         )
         _promote_waiting(event=event)
+    viewer_registrations_forget(user.pk)  # the update above sends no signal
     EventFeedToken.objects.filter(user=user).delete()
     subject.about(Registration.objects.filter(user=user).only("pk"))
     subject.about(Attendance.objects.filter(user=user).only("pk"))

@@ -96,6 +96,9 @@ def _index_body(*, member: bool) -> str:
             "countries": selectors.countries_with_counts(member=member),
             "most_read": selectors.documents_most_read(member=member, limit=5),
             "recent": selectors.documents_recent(member=member, limit=5),
+            # The search box is the same for everyone: its filter choices cost more to build
+            # than the rest of the page, so it is cached with the body.
+            "form": SearchForm(),
         },
     )
 
@@ -110,7 +113,7 @@ def index(request):
         variant="member" if member else "public",
         render=lambda: _index_body(member=member),
     )
-    return render(request, "library/index.html", {"form": SearchForm(), "body": body})
+    return render(request, "library/index.html", {"body": body})
 
 
 @require_GET

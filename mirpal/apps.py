@@ -20,6 +20,9 @@ class MirpalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from mirpal.csrf_mask import csrf_mask_install
+
+        csrf_mask_install()
         # Permissions exist only after migrate has created them, so the group follows migrate.
         post_migrate.connect(_sync_roles, dispatch_uid="mirpal.roles_sync")
         # allauth's signals and models are importable only once the registry is ready.

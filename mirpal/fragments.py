@@ -115,14 +115,14 @@ def fragment_key(
     request,
     name: str,
     *,
-    scopes: Iterable[str],
     variant: str = "",
     ignore_params: Iterable[str] = (),
 ) -> str:
     """The key of fragment `name` for this request: language, the active time zone, the query
     string (parameters sorted, so their order makes no second entry; those in `ignore_params`
-    left out, so that every page of a list shares its count), a variant for what differs
-    between viewers (staff see more, say) and the data's version."""
+    left out, so that every page of a list shares its count) and a variant for what differs
+    between viewers (staff see more, say). The data's version is not in it but stored with the
+    value (versioned_set), so that a hit costs one round trip to the cache."""
     query = sorted(item for item in request.GET.lists() if item[0] not in ignore_params)
     parts = [
         name,
@@ -130,7 +130,6 @@ def fragment_key(
         timezone.get_current_timezone_name(),
         repr(query),
         variant,
-        data_version(*scopes),
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
     return f"{_FRAGMENT_PREFIX}{name}:{digest}"
@@ -149,11 +148,11 @@ def cached_fragment(
     markup made safe by the template engine (render_to_string). `timeout` may be a function,
     called after a miss's render: for a fragment that time alone changes (a list of coming
     events), the seconds until it next does."""
-    key = fragment_key(request, name, scopes=scopes, variant=variant)
-    html = cache.get(key)
+    key = fragment_key(request, name, variant=variant)
+    html, versions = versioned_get(key, scopes=scopes)
     if html is None:
         html = str(render())
-        cache.set(key, html, _seconds(timeout))
+        versioned_set(key, html, versions=versions, timeout=_seconds(timeout))
     # Rendered by our own templates, which escaped it.
     return mark_safe(html)
 
@@ -169,13 +168,11 @@ def cached_value(
     ignore_params: Iterable[str] = (),
 ):
     """Like cached_fragment, for a value (a paginator's count, a list of ids)."""
-    key = fragment_key(
-        request, name, scopes=scopes, variant=variant, ignore_params=frozenset(ignore_params)
-    )
-    value = cache.get(key)
+    key = fragment_key(request, name, variant=variant, ignore_params=frozenset(ignore_params))
+    value, versions = versioned_get(key, scopes=scopes)
     if value is None:
         value = compute()
-        cache.set(key, value, _seconds(timeout))
+        versioned_set(key, value, versions=versions, timeout=_seconds(timeout))
     return value
 
 

@@ -130,6 +130,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% extends %} that remembers the root template's blocks (mirpal/template_extends.py).
+            "builtins": ["mirpal.template_extends"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
