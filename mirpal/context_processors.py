@@ -37,8 +37,9 @@ def viewer(request):
 
     navigation_current (the current section's address, "" outside them) is what the navigation
     differs by from page to page, so base.html keys its rendered navigation on it."""
-    user = request.user
-    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    # A request refused before AuthenticationMiddleware (a Host not allowed: 400) has no user.
+    user = getattr(request, "user", None)
+    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
     sections = _sections(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     # The longest matching prefix wins: /members/experts/ is Experts, not Members.
     current = max(

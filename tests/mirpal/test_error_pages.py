@@ -64,3 +64,11 @@ def test_a_failing_view_answers_with_the_site_500_page(settings, language):
     # Without a request context the page leaves out what needs one.
     html = response.content.decode()
     assert ("language-switch" in html, "Times are shown in" in html) == (False, False)
+
+
+def test_a_host_not_allowed_answers_400_with_the_site_page(settings):
+    # Refused before AuthenticationMiddleware: the page renders for a request with no user.
+    settings.ALLOWED_HOSTS = ["mirpal.example"]
+    response = Client(HTTP_HOST="elsewhere.example").get("/")
+    assert response.status_code == 400
+    assert '<header class="site-header">' in response.content.decode()
