@@ -5,14 +5,13 @@ is theirs to see, and a cached page asks the database nothing about the members.
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mirpal.models import Topic
 from tests.factories.members import PASSWORD, STAFF_TOTP_SECRET, ProfileFactory, UserFactory
 from tests.members.filling_in import admin_change
+from tests.members.list_pages import counted, counts, queries_of
 from tests.members.signing_in import browser, post_form, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +46,6 @@ def cards(response) -> list[str]:
             response.content.decode(),
         )
     ]
-
-
-def counted(response) -> str:
-    return re.search(r'<p class="muted" role="status">([^<]+)</p>', response.content.decode())[1]
-
-
-def queries_of(client, url) -> tuple[object, list[str]]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return response, [query["sql"] for query in captured.captured_queries]
-
-
-def counts(queries) -> list[str]:
-    return [sql for sql in queries if "COUNT(" in sql.upper()]
 
 
 @pytest.fixture
