@@ -396,6 +396,10 @@ def test_a_violation_is_caught_by_the_listener_the_report_and_the_console(
         """() => document.querySelector('main').insertAdjacentHTML('beforeend',
              '<p style="color: red">x</p><img src="http://elsewhere.example/pixel.gif" alt="">')"""
     )
+    # The events arrive asynchronously: leaving the page first would lose the image's.
+    deadline = time.monotonic() + 10
+    while len(watch.violations) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     # A site the secretariat has not listed frames the widget.
     partner_site.framed = f"{base}/api/widget/events/"
     page.goto(f"{partner_site.origin}/")
