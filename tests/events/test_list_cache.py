@@ -18,8 +18,8 @@ from mirpal.fragments import data_changed
 from mirpal.models import Topic
 from tests.events.admin_forms import event_form_data
 from tests.factories.events import EventFactory, RegistrationFactory, SeriesFactory, in_days
-from tests.factories.members import PASSWORD, STAFF_TOTP_SECRET, ProfileFactory
-from tests.members.signing_in import browser, post_form, totp_code
+from tests.factories.members import ProfileFactory
+from tests.members.signing_in import staff_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,6 @@ def badges(response) -> list[str]:
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
-    return client
-
-
-def staff_signed_in(user) -> Client:
-    """The secretariat signs in as a person does: password, then the authenticator's code."""
-    client = browser()
-    post_form(client, reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    answered = post_form(
-        client, reverse("mfa_authenticate"), {"code": totp_code(STAFF_TOTP_SECRET)}
-    )
-    assert answered.status_code == 302, answered.status_code
     return client
 
 

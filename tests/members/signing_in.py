@@ -73,3 +73,19 @@ def totp_code(secret: str, *, step: int = 0) -> str:
     same 30 seconds takes the next period's for the second."""
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD + step
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def staff_signed_in(user) -> Client:
+    """Staff sign in as a person does: password, then the authenticator's code (the factories'
+    staff accounts carry STAFF_TOTP_SECRET)."""
+    from django.urls import reverse
+
+    from tests.factories.members import PASSWORD, STAFF_TOTP_SECRET
+
+    client = browser()
+    post_form(client, reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    answered = post_form(
+        client, reverse("mfa_authenticate"), {"code": totp_code(STAFF_TOTP_SECRET)}
+    )
+    assert answered.status_code == 302, answered.status_code
+    return client

@@ -10,26 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from mirpal.models import Topic
-from tests.factories.members import PASSWORD, STAFF_TOTP_SECRET, ProfileFactory
+from tests.factories.members import ProfileFactory
 from tests.factories.roster import ExpertFactory
 from tests.members.filling_in import admin_change
 from tests.members.list_pages import counted, counts, queries_of
-from tests.members.signing_in import browser, post_form, totp_code
+from tests.members.signing_in import staff_signed_in
 
 pytestmark = pytest.mark.django_db
 
 ROSTER = reverse("members:experts")
-
-
-def staff_signed_in(user) -> Client:
-    """Staff sign in as a person does: password, then the authenticator's code."""
-    client = browser()
-    post_form(client, reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    answered = post_form(
-        client, reverse("mfa_authenticate"), {"code": totp_code(STAFF_TOTP_SECRET)}
-    )
-    assert answered.status_code == 302, answered.status_code
-    return client
 
 
 def signed_in(user) -> Client:

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories.members import PASSWORD, STAFF_TOTP_SECRET, ProfileFactory, UserFactory
-from tests.members.signing_in import browser, post_form, totp_code
+from tests.factories.members import ProfileFactory, UserFactory
+from tests.members.signing_in import post_form, staff_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,6 @@ HOME = reverse("home")
 def figures(response) -> list[str]:
     block = re.search(r'<div class="figures">(.*?)</div>', response.content.decode(), re.S)[1]
     return [" ".join(re.sub(r"<[^>]+>", "", p).split()) for p in re.findall(r"<p>.*?</p>", block)]
-
-
-def staff_signed_in(user) -> Client:
-    client = browser()
-    post_form(client, reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    answered = post_form(
-        client, reverse("mfa_authenticate"), {"code": totp_code(STAFF_TOTP_SECRET)}
-    )
-    assert answered.status_code == 302, answered.status_code
-    return client
 
 
 def test_an_application_approved_shows_in_the_figures_on_the_next_request(secretariat):
