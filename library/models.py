@@ -15,6 +15,7 @@ from library.storage import (
     protected_storage,
 )
 from mirpal.bilingual import Localized
+from mirpal.choices import choice_display
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 
@@ -107,6 +108,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     kind_label = ARTICLE_KIND_LABEL
+    get_language_display = choice_display("language", SpokenLanguage)
 
     class Meta:
         ordering = ["issue", "page_start", "pk"]
@@ -273,6 +275,9 @@ class Document(models.Model):
 
     title = Localized("title")
     abstract = Localized("abstract")
+
+    get_kind_display = choice_display("kind", DocumentKind)
+    get_language_display = choice_display("language", SpokenLanguage)
 
     @property
     def kind_label(self) -> str:

@@ -459,9 +459,11 @@ MEMBERS_DIRECTORY_PAGE_SIZE = 20
 # --- Library: uploads above this size are refused; members-only files live outside MEDIA_ROOT
 # and are served only by a view that checks access.
 LIBRARY_MAX_UPLOAD_BYTES = int(os.environ.get("LIBRARY_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
-# Library search counts, ranks and counts by filter at most this many matches of each kind
-# (documents, articles); beyond it the page says "1,000+" (library/search.py).
+# Library search counts, and counts by filter, at most this many matches of each kind
+# (documents, articles); beyond it the page says "1,000+" (library/search_sql.py). It ranks the
+# newest LIBRARY_SEARCH_RANKED documents with the words in their title or abstract.
 LIBRARY_SEARCH_CAP = int(os.environ.get("LIBRARY_SEARCH_CAP", "1000"))
+LIBRARY_SEARCH_RANKED = int(os.environ.get("LIBRARY_SEARCH_RANKED", "200"))
 PROTECTED_MEDIA_ROOT = Path(os.environ.get("PROTECTED_MEDIA_ROOT", DATA_DIR / "protected"))
 
 # --- Expert roster: photos above this size are refused; the roster lists this many per page.

@@ -211,7 +211,7 @@ def test_capped_search_page_query_count_is_constant(
         ArticleFactory(title=f"Labour migration in issue {index}", language="en")
 
     # As in test_search_page_query_count_is_constant, capped or not.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(5):
         response = client.get(reverse("library:search"), {"q": "labour migration"})
 
     assert response.context["outcome"].count_capped is (size > 3)
@@ -236,3 +236,28 @@ def test_landing_filter_selects_render_without_a_template_per_option():
     assert all(
         isinstance(form.fields[name].widget, FastSelect) for name in ("kind", "country", "language")
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "remove", "kazakhstan"),
+    [
+        ("en", "remove filter “Study”", "Kazakhstan"),
+        ("ru", "снять фильтр «Исследование»", "Казахстан"),
+    ],
+)
+def test_filter_boxes_link_to_the_same_search_with_the_filter_set_or_removed(
+    client, language, remove, kazakhstan
+):
+    client.cookies["mirpal_language"] = language
+    DocumentFactory(title_en="Seasonal migration", title_ru="", kind="study", countries=["KZ"])
+    DocumentFactory(title_en="Migration data", title_ru="", kind="data_set", countries=["KG"])
+
+    response = client.get(reverse("library:search"), {"q": "migration", "kind": "study", "page": 1})
+
+    text = response.text
+    # The chosen kind: its name, its count and a link to the same search without it.
+    assert f'<a href="?q=migration" class="library-remove">{remove}</a>' in text
+    assert '<strong aria-current="true">' in text
+    # Another filter's option: the same search with it set, back on the first page.
+    assert f'<a href="?q=migration&amp;kind=study&amp;country=KZ">{kazakhstan}</a> ' in text
+    assert '<span class="muted">(1)</span>' in text

@@ -1,0 +1,170 @@
+"""Search walks the years newest first (library/search_sql.py): the newest matches are the same
+as if every match were sorted by date, whichever years hold them; only the newest title and
+abstract matches are ranked; the year lexeme it walks on is never something a person can find."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from library.models import DocumentSearchRow
+from tests.factories.library import DocumentFactory
+from tests.library.test_admin import document_form
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    return [entry.title for entry in response.context["outcome"].entries]
+
+
+def body_match(title: str, year: int, **fields):
+    """A document with the word in its publisher only (the body's weight): found, never ranked."""
+    return DocumentFactory(
+        title_en=title,
+        title_ru="",
+        language="en",
+        publisher="Remittance Observatory",
+        published_on=datetime.date(year, 6, 1),
+        **fields,
+    )
+
+
+def test_older_years_fill_in_when_the_recent_ones_hold_too_few(client, settings):
+    settings.LIBRARY_SEARCH_CAP = 4
+    # The two newest years hold two matches; the rest are spread over older years, with a gap.
+    for title, year in [
+        ("Review 2024", 2024),
+        ("Review 2023", 2023),
+        ("Review 2019", 2019),
+        ("Review 2015 b", 2015),
+        ("Review 2015 a", 2015),
+        ("Review 2010", 2010),
+    ]:
+        body_match(title, year)
+    DocumentFactory(
+        title_en="Border statistics", title_ru="", published_on=datetime.date(2022, 1, 1)
+    )
+
+    response = client.get(reverse("library:search"), {"q": "remittance"})
+
+    outcome = response.context["outcome"]
+    # cap + 1 matches, newest first, as a sort of every match by date would give.
+    assert (outcome.count, outcome.count_capped) == (5, True)
+    assert titles(response) == [
+        "Review 2024",
+        "Review 2023",
+        "Review 2019",
+        # One date: the later added first, as everywhere in the library.
+        "Review 2015 a",
+        "Review 2015 b",
+    ]
+
+
+def test_recent_years_alone_answer_a_common_word(client, settings):
+    settings.LIBRARY_SEARCH_CAP = 2
+    for index in range(3):
+        body_match(f"Current review {index}", 2024)
+    body_match("Old review", 2001)
+
+    response = client.get(reverse("library:search"), {"q": "remittance"})
+
+    assert response.context["outcome"].count_capped is True
+    assert "Old review" not in titles(response)
+    assert len(titles(response)) == 3
+
+
+def test_a_filtered_search_without_words_lists_every_year_newest_first(client):
+    for year in (2024, 2012, 2018, 2003):
+        DocumentFactory(
+            title_en=f"Kazakhstan {year}",
+            title_ru="",
+            countries=["KZ"],
+            published_on=datetime.date(year, 3, 1),
+        )
+    DocumentFactory(title_en="Moldova 2020", title_ru="", countries=["MD"])
+
+    response = client.get(reverse("library:country", args=["KZ"]))
+
+    assert titles(response) == [
+        "Kazakhstan 2024",
+        "Kazakhstan 2018",
+        "Kazakhstan 2012",
+        "Kazakhstan 2003",
+    ]
+
+
+def test_only_the_newest_title_matches_are_ranked(client, settings):
+    settings.LIBRARY_SEARCH_RANKED = 2
+    # Three title matches; the oldest has the best rank but is beyond the two ranked.
+    DocumentFactory(
+        title_en="Remittances, remittances, remittances",
+        title_ru="",
+        language="en",
+        published_on=datetime.date(2016, 1, 1),
+    )
+    DocumentFactory(
+        title_en="Labour markets and remittances",
+        title_ru="",
+        language="en",
+        published_on=datetime.date(2022, 1, 1),
+    )
+    DocumentFactory(
+        title_en="Remittances",
+        title_ru="",
+        language="en",
+        published_on=datetime.date(2023, 1, 1),
+    )
+    body_match("Annual review", 2024)
+
+    response = client.get(reverse("library:search"), {"q": "remittances"})
+
+    # The two newest title matches, best first; then the others, newest first.
+    assert titles(response) == [
+        "Remittances",
+        "Labour markets and remittances",
+        "Annual review",
+        "Remittances, remittances, remittances",
+    ]
+
+
+@pytest.mark.parametrize("query", ["_y2024", "y2024", "_Y2024", "'_y2024'", "2024"])
+def test_the_year_lexeme_is_never_found_by_what_people_type(client, query):
+    DocumentFactory(
+        title_en="Border management", title_ru="", published_on=datetime.date(2024, 1, 1)
+    )
+    row = DocumentSearchRow.objects.get()
+    assert "'_y2024'" in str(row.search_vector)
+
+    response = client.get(reverse("library:search"), {"q": query})
+    api = client.get("/api/v1/search/", {"q": query}).json()
+
+    assert titles(response) == []
+    assert api["count"] == 0
+
+
+def test_a_date_changed_in_the_admin_moves_the_document_to_its_new_year(client, client_for):
+    document = DocumentFactory(
+        title_en="Pre-departure orientation in Tajikistan",
+        title_ru="",
+        language="en",
+        kind="study",
+        slug="pre-departure",
+        published_on=datetime.date(2024, 2, 1),
+    )
+
+    response = client_for("secretariat").post(
+        reverse("admin:library_document_change", args=[document.pk]),
+        document_form(
+            slug="pre-departure",
+            published_on="2011-09-15",
+            external_url="https://example.org/orientation",
+        ),
+    )
+    assert response.status_code == 302
+
+    in_2011 = client.get(reverse("library:search"), {"q": "orientation", "year": "2011"})
+    in_2024 = client.get(reverse("library:search"), {"q": "orientation", "year": "2024"})
+    assert titles(in_2011) == ["Pre-departure orientation in Tajikistan"]
+    assert titles(in_2024) == []
+    assert "'_y2011'" in str(DocumentSearchRow.objects.get(pk=document.pk).search_vector)
