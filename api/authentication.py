@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -90,12 +91,71 @@ def _key_lookup(raw: str, entry: str, found: dict) -> ApiKey | None:
     if key is None:
         key = api_key_lookup(raw)
         if key is None or not key.partner_id:
+            # What was held here is no longer a key: the next request looks it up before use.
+            _keys_here.pop(entry, None)
             return key
         versioned_set(entry, key, versions=versions, timeout=KEY_LOOKUP_SECONDS)
     if len(_keys_here) >= LOCAL_GATE_ENTRIES:
         _keys_here.clear()
     _keys_here[entry] = (versions, key)
     return key
+
+
+class HeldKey(NamedTuple):
+    """A partner key this process holds, let in before Redis was asked: a view that says it
+    confirms such keys (`confirms_held_keys`, api.base) reads `held_key_reads` in its throttle's
+    round trip and passes them to held_key_confirm before it answers anything, so that the
+    request makes one trip, not two."""
+
+    key: ApiKey
+    raw: str
+    entry: str
+    versions: dict[str, str]
+    address: str
+    failures_key: str
+    failures_wait: float
+
+
+def held_key_reads(held: HeldKey) -> list[str]:
+    return [held.failures_key, *_KEY_VERSION_KEYS]
+
+
+def _too_many_failures(wait: float) -> exceptions.Throttled:
+    return exceptions.Throttled(
+        wait=math.ceil(wait),
+        # DRF appends "Expected available in N seconds." to a plain string only.
+        detail=gettext("Too many invalid API keys from this address."),
+    )
+
+
+def held_key_confirm(request, held: HeldKey, found: dict) -> bool:
+    """What authenticate checks before it lets a key in, on the values of held_key_reads (in
+    `found`): the address's wrong keys, and that the keys' scope has not changed since this
+    process read the key. Raises as authenticate would; True when the key had changed and was
+    read anew (request.auth is then the new one, whose scopes the caller checks again)."""
+    if (found.get(held.failures_key) or 0) >= settings.API_KEY_FAILURES:
+        raise _too_many_failures(held.failures_wait)
+    _none, versions = versioned_found("", scopes=[API_KEYS_SCOPE], found=found)
+    if versions == held.versions:
+        _key_used(request, held.key)
+        return False
+    key = _key_lookup(held.raw, held.entry, found)
+    if key is None:
+        key_failure_count(held.address)
+        request.auth = None
+        raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
+    request.auth = key
+    _key_used(request, key)
+    return True
+
+
+def _key_used(request, key: ApiKey) -> None:
+    if _first_time_lately(("used", key.pk, key.prefix)):
+        api_key_touch(key=key)
+    meta = request._request.META
+    where = (meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"))
+    if _first_time_lately(("address", key.pk, key.prefix, *where)):
+        security_api_key_use_record(request=request._request, key=key)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -110,16 +170,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         failures_key, remaining = _failures_window(address)
         raw = _raw_key(header)
         entry = _entry_key(raw)
+        here = _keys_here.get(entry) if entry else None
+        view = request.parser_context.get("view")
+        if here is not None and getattr(view, "confirms_held_keys", False):
+            # No trip to Redis here: the view's throttle reads what this would, and the view
+            # confirms the key with it before it answers.
+            view.held_key = HeldKey(here[1], raw, entry, here[0], address, failures_key, remaining)
+            return AnonymousUser(), here[1]
         # One round trip: the address's wrong keys, and the version of the keys' scope.
         found = read_many([failures_key, *_KEY_VERSION_KEYS] if entry else [failures_key])
         # Keys cannot be guessed, but a flood of wrong ones is someone trying: past the limit,
         # every key from that address waits, the right one too, or the guessing would go on.
         if (found.get(failures_key) or 0) >= settings.API_KEY_FAILURES:
-            raise exceptions.Throttled(
-                wait=math.ceil(remaining),
-                # DRF appends "Expected available in N seconds." to a plain string only.
-                detail=gettext("Too many invalid API keys from this address."),
-            )
+            raise _too_many_failures(remaining)
         try:
             return self._authenticate(request, header, raw, entry, found)
         except exceptions.AuthenticationFailed:
@@ -134,12 +197,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = _key_lookup(raw, entry, found) if entry is not None else None
         if key is None:
             raise exceptions.AuthenticationFailed(_("This API key is not valid or was revoked."))
-        if _first_time_lately(("used", key.pk, key.prefix)):
-            api_key_touch(key=key)
-        meta = request._request.META
-        where = (meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"))
-        if _first_time_lately(("address", key.pk, key.prefix, *where)):
-            security_api_key_use_record(request=request._request, key=key)
+        _key_used(request, key)
         if key.user_id:
             if not key.user.is_active:
                 raise exceptions.AuthenticationFailed(_("This account is disabled."))

@@ -11,10 +11,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.exceptions import ValidationError
 
 from api.answers import CachedAnswerResponse, StoredAnswer, answer_key
+from api.authentication import HeldKey, held_key_confirm, held_key_reads
 from api.cachetrips import read_many
 from api.permissions import partner_key
 from mirpal.fragments import versioned_found, versioned_keys, versioned_set
@@ -81,6 +82,10 @@ class ApiViewMixin:
     answer_versions: dict[str, str] | None = None
     throttle_reads: list[str] = []
     throttle_read_values: dict[str, object] | None = None
+    # A partner key this process holds is let in without a trip to Redis (api.authentication),
+    # on the promise that check_throttles confirms it with the values its round trip reads.
+    confirms_held_keys = True
+    held_key: HeldKey | None = None
 
     def initial(self, request, *args, **kwargs):
         lang = request.query_params.get("lang", "")
@@ -92,20 +97,29 @@ class ApiViewMixin:
             raise ValidationError({"lang": [_("Choose one of: %s.") % ", ".join(LANGUAGES)]})
         if self.answer_key is None:
             return
-        found = self.throttle_read_values
-        if found is None:  # no throttle read them (throttles turned off)
-            found = read_many(self.throttle_reads)
         stored, self.answer_versions = versioned_found(
-            self.answer_key, scopes=self.answer_scopes, found=found
+            self.answer_key, scopes=self.answer_scopes, found=self.throttle_read_values
         )
         if stored is not None:
             # dispatch() next calls the handler named after the method (the action); the stored
             # answer stands in for it, so no query or serializer runs.
             setattr(self, request.method.lower(), lambda *a, **k: CachedAnswerResponse(stored))
 
+    def check_permissions(self, request):
+        try:
+            super().check_permissions(request)
+        except (exceptions.PermissionDenied, exceptions.NotAuthenticated):
+            if self.held_key is None:
+                raise
+            # The key held here may have gained a scope since: it is refused on what it is now.
+            self._held_key_confirm(request, read_many(held_key_reads(self.held_key)))
+            super().check_permissions(request)
+
     def check_throttles(self, request):
         # The caller is known (authentication ran first): the stored answer, if any, is read in
-        # the throttle's round trip to the cache (api.throttling).
+        # the throttle's round trip to the cache (api.throttling), and so is what confirms a
+        # held partner key.
+        reads = []
         if (
             self.answer_scopes is not None
             and getattr(self, "action", None) == "list"
@@ -113,8 +127,27 @@ class ApiViewMixin:
             and self.answer_parameters().issuperset(request.query_params)
         ):
             self.answer_key = answer_key(request)
-            self.throttle_reads = versioned_keys(self.answer_key, scopes=self.answer_scopes)
-        super().check_throttles(request)
+            reads = versioned_keys(self.answer_key, scopes=self.answer_scopes)
+        if self.held_key is not None:
+            reads = [*reads, *held_key_reads(self.held_key)]
+        self.throttle_reads = reads
+        refused = None
+        try:
+            super().check_throttles(request)
+        except exceptions.Throttled as error:
+            # The key first: a revoked one is told so, not asked to wait.
+            refused = error
+        if self.throttle_read_values is None:  # no throttle read them (throttles turned off)
+            self.throttle_read_values = read_many(reads) if reads else {}
+        if self.held_key is not None and self._held_key_confirm(request, self.throttle_read_values):
+            # The key changed since this process read it: its scopes are checked as they are now.
+            super().check_permissions(request)
+        if refused is not None:
+            raise refused
+
+    def _held_key_confirm(self, request, found) -> bool:
+        held, self.held_key = self.held_key, None
+        return held_key_confirm(request, held, found)
 
     @classmethod
     def answer_parameters(cls) -> frozenset[str]:

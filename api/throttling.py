@@ -34,7 +34,8 @@ class ApiThrottle(BaseThrottle):
         index = int(now // window)
         self.wait_seconds = (index + 1) * window - now
         # A view may ask for cache keys to be read in this round trip (`throttle_reads`: api.base
-        # reads its stored answer so); their values go back to it in `throttle_read_values`.
+        # reads its stored answer so, and what confirms a partner key this process holds); their
+        # values go back to it in `throttle_read_values`.
         count, view.throttle_read_values = window_count(
             f"api-throttle:{ident}:{index}",
             seconds=window + 1,
