@@ -13,6 +13,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,13 @@ class ViewerTimezoneMiddleware:
     def __call__(self, request):
         zone = None
         user = getattr(request, "user", None)
+        if isinstance(user, LazyObject):
+            # Every page asks who is viewing, from here on: the user itself, rather than
+            # AuthenticationMiddleware's lazy wrapper, saves a failed attribute lookup and an
+            # exception on each of the forty-odd reads a page makes of it.
+            if user._wrapped is empty:
+                user._setup()
+            request.user = user = user._wrapped
         if user is not None and user.is_authenticated:
             profile = getattr(user, "profile", None)
             zone = _zone(profile.time_zone if profile else None)

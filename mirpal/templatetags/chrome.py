@@ -63,6 +63,10 @@ class ChromeMemoNode(template.Node):
         self.values = values
 
     def render(self, context):
+        token, request = context.get("csrf_token"), context.get("request")
+        if request is None or token is None:
+            # The 500 page (no request, no context processors): rendered as it is.
+            return self.nodelist.render(context)
         key = (
             self.name,
             get_language(),
@@ -71,16 +75,37 @@ class ChromeMemoNode(template.Node):
             *(value.resolve(context) for value in self.values),
         )
         try:
-            return _memo[key]
+            output = _memo[key]
         except KeyError:
-            pass
+            with context.push(csrf_token=CSRF_MARK, chrome_full_path=PATH_MARK):
+                output = self.nodelist.render(context)
+            if len(_memo) >= MEMO_ENTRIES:
+                _memo.clear()
+            _memo[key] = output
         except TypeError:  # a value that cannot be part of a key
-            return self.nodelist.render(context)
-        output = self.nodelist.render(context)
-        if len(_memo) >= MEMO_ENTRIES:
-            _memo.clear()
-        _memo[key] = output
-        return output
+            with context.push(chrome_full_path=request.get_full_path()):
+                return self.nodelist.render(context)
+        return _live(output, token, request)
+
+
+# What differs on every page within a memoised block, marked when it is rendered and filled in
+# for each request: the CSRF token (one per response, used by each of its forms) and the page's
+# address. Neither mark is changed by HTML escaping; the token goes in first, so that an address
+# holding a mark stays as it was typed.
+CSRF_MARK = "chrome-live-csrf-token"
+PATH_MARK = "chrome-live-full-path"
+
+
+def _live(output: SafeString, token, request) -> SafeString:
+    if CSRF_MARK in output:
+        # The token is made here, only for a block that shows it (as {% csrf_token %} would).
+        token = str(token)
+        output = output.replace(
+            CSRF_MARK, "" if token == "NOTPROVIDED" else conditional_escape(token)
+        )
+    if PATH_MARK in output:
+        output = output.replace(PATH_MARK, conditional_escape(request.get_full_path()))
+    return SafeString(output)
 
 
 @register.tag
@@ -89,8 +114,9 @@ def chrome_memo(parser, token):
     once per process for each language, URLconf and combination of the values, then reused.
 
     Like Django's {% cache %}, without a round trip to Redis: the block may show nothing but
-    what the language and the listed values determine (never a CSRF token, a path or a name),
-    and holds no {% block %}.
+    what the language and the listed values determine (never a name), and holds no {% block %};
+    except that {% csrf_token %} and {{ chrome_full_path }} (the page's address) inside it are
+    filled in for each request.
     """
     bits = token.split_contents()
     if len(bits) < 2:

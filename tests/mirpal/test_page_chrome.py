@@ -84,3 +84,36 @@ def test_each_page_carries_its_own_csrf_token_and_address():
     assert not csrf_tokens(one) & csrf_tokens(other)
     assert 'name="next" type="hidden" value="/events/?when=past"' in one
     assert 'name="next" type="hidden" value="/about/"' in other
+
+
+def test_the_language_switch_and_log_out_work_with_the_token_the_page_gave():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ProfileFactory(status="approved").user)
+    page = client.get(reverse("about") + "?tab=1").content.decode()
+    (token,) = csrf_tokens(page)
+
+    switched = client.post(
+        reverse("set_language"),
+        {"csrfmiddlewaretoken": token, "language": "ru", "next": "/about/?tab=1"},
+    )
+    assert (switched.status_code, switched["Location"]) == (302, "/about/?tab=1")
+    assert 'lang="ru"' in client.get(reverse("about")).content.decode()
+
+    token = csrf_tokens(client.get(reverse("about")).content.decode()).pop()
+    logged_out = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert logged_out.status_code == 302
+    assert "Войти" in Client().get(reverse("about"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+
+def test_the_address_is_escaped_and_never_taken_for_a_mark(client):
+    def next_field(path: str) -> str:
+        page = client.get(path).content.decode()
+        assert len(csrf_tokens(page)) == 1
+        return re.findall(r'<input name="next" type="hidden" value="([^"]*)">', page)[0]
+
+    search = reverse("library:search")
+    assert next_field(search + "?q=chrome-live-csrf-token") == search + "?q=chrome-live-csrf-token"
+    assert next_field(search + "?q=chrome-live-full-path") == search + "?q=chrome-live-full-path"
+    # Sent raw, as a crafted link might: quoted in the address, escaped in the attribute.
+    request = client.get(search, QUERY_STRING='q="x&y=<b>')
+    assert 'value="/library/search/?q=%22x&amp;y=%3Cb%3E"' in request.content.decode()
