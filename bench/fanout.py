@@ -400,7 +400,8 @@ def publish_main(*, members: int = PUBLISH_MEMBERS) -> int:
     from django.conf import settings
     from django.urls import reverse
 
-    from bench.run import SECRETARIAT_EMAIL, session_cookie
+    from bench.run import session_cookie
+    from bench.scenarios import SECRETARIAT_EMAIL
     from bench.server import BASE_DIR, server_start
     from demo import members as demo
     from events.models import InvitationRun

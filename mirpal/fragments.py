@@ -51,12 +51,6 @@ def data_versions(scopes: Iterable[str]) -> dict[str, str]:
     return versions
 
 
-def data_version(*scopes: str) -> str:
-    """One string for the versions of all these scopes (for a cache key or an ETag)."""
-    versions = data_versions(scopes)
-    return ".".join(f"{scope}-{versions[scope]}" for scope in sorted(versions))
-
-
 def _versions_renew(scopes: Iterable[str]) -> None:
     cache.set_many(
         {_version_key(scope): secrets.token_hex(6) for scope in set(scopes)}, timeout=None
@@ -200,7 +194,8 @@ def versioned_found(
 def versioned_get(key: str, *, scopes: Iterable[str]) -> tuple[object | None, dict[str, str]]:
     """The value `versioned_set` stored under `key` if the scopes' versions are still those it was
     stored at, read together with those versions in one round trip (a hit costs one trip, where
-    data_version and a get cost two); and the current versions, to store a new value with."""
+    reading the versions and then the value would cost two); and the current versions, to store
+    a new value with."""
     found = cache.get_many(versioned_keys(key, scopes=scopes))
     return versioned_found(key, scopes=scopes, found=found)
 
