@@ -128,7 +128,14 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 name="outbox_due_idx",
                 condition=models.Q(status__in=["pending", "sending"]),
-            )
+            ),
+            # The secretariat's home counts and lists failed mail; the outbox keeps every mail
+            # ever sent, so without it that is a scan of all of them.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="outbox_failed_idx",
+                condition=models.Q(status="failed"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
