@@ -205,6 +205,23 @@ class SearchEntrySerializer(serializers.Serializer):
         return site_url(reverse(name, args=[entry.pk]))
 
 
+def search_entry_data(entry) -> dict:
+    """SearchEntrySerializer(entry).data, made directly: a search answer holds twenty entries,
+    and the serializer's fields cost more than the search that found them. The serializer stays
+    what the schema describes; a test holds the two to the same output."""
+    name = "library:document" if entry.entry_type == "document" else "library:article"
+    snippet = entry.snippet_html
+    return {
+        "type": entry.entry_type,
+        "id": int(entry.pk),
+        "title": str(entry.title),
+        "kind_label": str(entry.kind_label),
+        "title_html": str(entry.title_html),
+        "snippet_html": None if snippet is None else str(snippet),
+        "url": site_url(reverse(name, args=[entry.pk])),
+    }
+
+
 class RegistrationSerializer(serializers.Serializer):
     event = EventSerializer()
     status = serializers.ChoiceField(choices=RegistrationStatus.choices)

@@ -380,16 +380,15 @@ class SearchViewSet(ApiViewMixin, viewsets.GenericViewSet):
             with_facets=False,
         )
         page = outcome.page
+        # As SearchPage would give it (the schema), without a serializer per entry.
         return Response(
-            SearchPage(
-                {
-                    "count": outcome.count,
-                    "count_capped": outcome.count_capped,
-                    "page": page.number,
-                    "pages": page.paginator.num_pages,
-                    "results": outcome.entries,
-                }
-            ).data
+            {
+                "count": outcome.count,
+                "count_capped": outcome.count_capped,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": [out.search_entry_data(entry) for entry in outcome.entries],
+            }
         )
 
 

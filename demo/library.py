@@ -20,6 +20,7 @@ from library.enums import Access, DocumentKind
 from library.models import Article, Document, Issue
 from library.pdf import pdf_compose
 from library.search import article_search_vector, document_search_vector
+from library.services import search_rows_reorder
 from library.storage import protected_storage
 from mirpal.countries import Country
 from mirpal.fragments import data_changed
@@ -365,6 +366,8 @@ def load(*, documents: int = WITH_FILES, stdout=None) -> dict[str, int]:
             announced_at=Now()
         )
         Article.objects.filter(pk__gt=before_articles).update(search_vector=article_search_vector())
+        if created:
+            search_rows_reorder()
         transaction.on_commit(counts_forget)
     data_changed("library")  # bulk inserts send no signal
     return {"issues": issues, "documents": created}

@@ -3,7 +3,9 @@ highlighted snippets and filter counts, documents and magazine articles in one l
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,7 +14,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, CharField, QuerySet, Value, When
 from django.db.models.functions import Left
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -91,7 +92,8 @@ def search_query(text: str) -> SearchQuery:
 
 def headline_html(raw: str | None) -> SafeString:
     """Escape a ts_headline result and turn its markers into <mark>; stray markers are dropped."""
-    text = escape(raw or "")
+    # html.escape is what django.utils.html.escape calls, without its lazy-string wrapper.
+    text = html.escape(raw or "")
     text = MARKED.sub(r"<mark>\1</mark>", text)
     return mark_safe(text.replace(MARK_START, "").replace(MARK_STOP, ""))
 
@@ -153,7 +155,10 @@ class Candidates:
     has_words: bool
     document_matches: int
     article_matches: int
-    ordered: list[tuple[str, int]]
+    # How many candidates the list holds, the page shown and its (type, pk) in order.
+    listed: int
+    page_number: int
+    shown: list[tuple[str, int]]
     facet_counts: dict[str, dict[str, int]]
 
     @property
@@ -161,7 +166,17 @@ class Candidates:
         return self.document_matches + self.article_matches
 
 
-def _candidates(filters: SearchFilters, *, member: bool, with_facets: bool) -> Candidates:
+def _page_asked(page_number) -> int:
+    # As Paginator.get_page: what is not a whole number is the first page.
+    try:
+        return int(page_number)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _candidates(
+    filters: SearchFilters, *, member: bool, with_facets: bool, page_number, per_page: int
+) -> Candidates:
     shape = search_sql.shape_of(filters, member=member, with_facets=with_facets)
     params = search_sql.parameters(
         filters,
@@ -169,10 +184,13 @@ def _candidates(filters: SearchFilters, *, member: bool, with_facets: bool) -> C
         text=_prepared(filters.query.strip()),
         cap=search_cap(),
         ranked=search_ranked(),
+        page=_page_asked(page_number),
+        per_page=per_page,
     )
     with connection.cursor() as cursor:
         cursor.execute(search_sql.candidates_sql(shape), params)
-        has_words, document_count, article_count, ordered, *facets = cursor.fetchone()
+        row = cursor.fetchone()
+    has_words, document_count, article_count, listed, number, shown, *facets = row
     facet_counts = {
         name: {str(key): value for key, value in (counts or {}).items()}
         for name, counts in zip(
@@ -183,9 +201,27 @@ def _candidates(filters: SearchFilters, *, member: bool, with_facets: bool) -> C
         has_words=has_words,
         document_matches=document_count,
         article_matches=article_count,
-        ordered=[(entry_type, pk) for entry_type, pk in ordered],
+        listed=listed,
+        page_number=number,
+        shown=[(entry_type, pk) for entry_type, pk in shown],
         facet_counts=facet_counts,
     )
+
+
+class ShownPage(Sequence):
+    """The list a Paginator pages through, of which only the page shown left the database: its
+    length is the number of candidates, and its slice for that page is that page's entries."""
+
+    def __init__(self, length: int, shown: list, per_page: int, number: int):
+        self.length, self.shown, self.start = length, shown, (number - 1) * per_page
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.start == self.start:
+            return self.shown
+        raise IndexError("only the page shown was read")
 
 
 def _topics() -> dict[int, Topic]:
@@ -302,19 +338,22 @@ def library_search(
     abstracts are ranked, as library.search_sql explains. Callers that show no filter counts
     (the API) pass with_facets=False."""
     text = filters.query.strip()
-    candidates = _candidates(filters, member=member, with_facets=with_facets)
+    candidates = _candidates(
+        filters,
+        member=member,
+        with_facets=with_facets,
+        page_number=page_number,
+        per_page=per_page,
+    )
     if not candidates.has_words:
         empty = Paginator([], per_page).get_page(1)
         return SearchOutcome(page=empty, entries=[], no_words=True)
     cap = search_cap()
     capped = candidates.document_matches > cap or candidates.article_matches > cap
-    page = Paginator(candidates.ordered, per_page).get_page(page_number)
-    topics = _topics() if candidates.ordered or with_facets else {}
-    entries = (
-        _page_entries(list(page.object_list), text=text, topics=topics)
-        if candidates.ordered
-        else []
-    )
+    listed = ShownPage(candidates.listed, candidates.shown, per_page, candidates.page_number)
+    page = Paginator(listed, per_page).page(candidates.page_number)
+    topics = _topics() if candidates.shown or with_facets else {}
+    entries = _page_entries(candidates.shown, text=text, topics=topics) if candidates.shown else []
     return SearchOutcome(
         page=page,
         entries=entries,

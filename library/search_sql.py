@@ -35,8 +35,21 @@ from library.enums import ARTICLE_KIND
 QUERY_CONFIGS = ("russian", "english", "simple")
 # The lexeme of a year in the narrow table's vectors (migration 0006 writes it).
 YEAR_LEXEME = "'_y' || {year}"
-# The years walked one by one when there are words (see _newest).
+# The narrow table rewritten in date order. A year's rows then sit on a few pages rather than
+# across the whole table, which is what the walk reads; documents added one by one arrive in
+# about that order anyway, a bulk load (the demo library, migration 0006) does not. It holds the
+# table's lock for the few seconds it takes.
+REORDER_SQL = """
+CREATE TEMP TABLE library_search_reordered AS SELECT * FROM library_document_search;
+TRUNCATE library_document_search;
+INSERT INTO library_document_search
+    SELECT * FROM library_search_reordered ORDER BY published_on, document_id;
+DROP TABLE pg_temp.library_search_reordered;
+"""
+# The years walked one by one when there are words, and the share of the walk's limit they must
+# hold for the walk to go on through the older years (see _newest).
 RECENT_YEARS = 2
+COMMON_SHARE = 0.4
 # ts_headline marks matches with these; the text is escaped afterwards and they become <mark>.
 MARK_START, MARK_STOP = "\x02", "\x03"
 # Between two fragments of a snippet; ts_headline's own is a typist's " ... ".
@@ -93,9 +106,11 @@ def shape_of(filters, *, member: bool, with_facets: bool) -> Shape:
     )
 
 
-def parameters(filters, shape: Shape, *, text: str, cap: int, ranked: int) -> list:
+def parameters(
+    filters, shape: Shape, *, text: str, cap: int, ranked: int, page: int, per_page: int
+) -> list:
     """The parameters of candidates_sql(shape), in the order its placeholders take them; `text`
-    is the words as search parses them."""
+    is the words as search parses them, `page` the page asked for (any number)."""
     words = [text] * len(QUERY_CONFIGS) if shape.words else []
     document_filters = [
         *([filters.kind] if shape.kind else []),
@@ -116,7 +131,9 @@ def parameters(filters, shape: Shape, *, text: str, cap: int, ranked: int) -> li
         walk = [*document_filters, limit, limit]
         if not shape.words:
             return walk
-        return [*walk, limit, *document_filters, limit, limit]
+        more = [*document_filters, limit, limit, limit, limit]
+        older = [limit, *document_filters, limit]
+        return [*walk, *more, *older]
 
     if shape.documents:
         params += newest(cap + 1)
@@ -124,7 +141,7 @@ def parameters(filters, shape: Shape, *, text: str, cap: int, ranked: int) -> li
             params += newest(ranked)
     if shape.articles:
         params += [*article_filters, cap + 1]
-    return params
+    return [*params, per_page, page, page, per_page, per_page]
 
 
 def _document_filters(shape: Shape) -> str:
@@ -176,18 +193,36 @@ WALK_SQL = """
     ) AS m
     LIMIT %s"""
 
-# The rows the walk's years hold, newest first, older ones searched at once (see _newest).
+# The walk goes on through the older years, for as many rows as the recent ones lacked, when
+# they held at least COMMON_SHARE of the limit (see _newest). Parameters: the filters', then the
+# limit four times.
+MORE_SQL = """
+    SELECT m.* FROM older_years CROSS JOIN LATERAL (
+        SELECT d.document_id AS entry_pk, d.published_on AS entry_date, d.kind, d.language,
+               d.countries{extra}
+        FROM library_document_search d
+        WHERE d.{vector} @@ (older_years.query && ({year})::tsquery){filters}
+        ORDER BY d.published_on DESC, d.document_id DESC
+        LIMIT %s
+    ) AS m
+    WHERE (SELECT count(*) FROM {recent}) BETWEEN %s * {share} AND %s - 1
+    LIMIT %s - (SELECT count(*) FROM {recent})"""
+
+# The older years searched at once, with the words alone, when the recent ones held fewer than
+# COMMON_SHARE of the limit. Parameters: the limit, the filters', the limit.
 OLDER_SQL = """
         SELECT d.document_id AS entry_pk, d.published_on AS entry_date, d.kind, d.language,
                d.countries{extra}
         FROM library_document_search d, words, bounds
-        WHERE (SELECT count(*) FROM {recent}) < %s
+        WHERE (SELECT count(*) FROM {recent}) < %s * {share}
             AND d.{vector} @@ words.query
             AND d.published_on < make_date(bounds.newest - {years} + 1, 1, 1)
             AND d.published_on >= make_date(bounds.oldest, 1, 1){filters}
         ORDER BY d.published_on DESC, d.document_id DESC
-        LIMIT %s"""
+        LIMIT %s - (SELECT count(*) FROM {recent})"""
 
+# The order of the list: ranked matches best first, then newest first.
+ORDER = "entry_rank DESC, entry_date DESC, entry_type, entry_pk DESC"
 CANDIDATE_COLUMNS = "entry_pk, entry_date, kind, language, countries"
 NO_DOCUMENTS = (
     "SELECT NULL::integer AS entry_pk, NULL::date AS entry_date, NULL::varchar AS kind, "
@@ -218,24 +253,43 @@ NO_FACETS = "NULL, NULL, NULL, NULL, NULL"
 
 
 def _newest(shape: Shape, *, name: str, vector: str, extra: str = "") -> str:
-    """The CTEs `{name}_recent` and `{name}`: the newest matches of one vector, at most as many
-    as the walk's limit. With words, the walk covers the RECENT_YEARS newest years; if they hold
-    too few, the older years are searched at once with the words alone (a bitmap of their
-    matches: few, or the recent years would have held enough). Without words, every year is
-    walked, each with its year's lexeme alone. Parameters: see parameters()."""
+    """The CTE `{name}` (and those it is made of): the newest matches of one vector, at most as
+    many as the walk's limit. Without words, every year is walked, each with its year's lexeme
+    alone. With words, the walk covers the RECENT_YEARS newest years first; then, if they held
+    too few: a word found often enough there (COMMON_SHARE of the limit) is walked on through the
+    older years, one each, until the limit; a rarer one is searched in all the older years at
+    once, by its own posting lists, which are then short. (Per year, a walk costs about what a
+    search of 3,000 matches at once does.) Parameters: see parameters()."""
     filters = _document_filters(shape)
     year = YEAR_LEXEME.format(year="years.year")
     match = f"(years.query && ({year})::tsquery)" if shape.words else f"({year})::tsquery"
     walk = WALK_SQL.format(vector=vector, match=match, extra=extra, filters=filters)
     if not shape.words:
         return f"{name} AS MATERIALIZED ({walk})"
+    recent = f"{name}_recent"
+    more = MORE_SQL.format(
+        recent=recent,
+        vector=vector,
+        extra=extra,
+        filters=filters,
+        share=COMMON_SHARE,
+        year=YEAR_LEXEME.format(year="older_years.year"),
+    )
     older = OLDER_SQL.format(
-        recent=f"{name}_recent", vector=vector, extra=extra, filters=filters, years=RECENT_YEARS
+        recent=recent,
+        vector=vector,
+        extra=extra,
+        filters=filters,
+        years=RECENT_YEARS,
+        share=COMMON_SHARE,
     )
     return (
-        f"{name}_recent AS MATERIALIZED ({walk}),\n"
+        f"{recent} AS MATERIALIZED ({walk}),\n"
+        f"{name}_more AS MATERIALIZED ({more}),\n"
+        f"{name}_older AS MATERIALIZED ({older}),\n"
         f"{name} AS MATERIALIZED (\n"
-        f"    SELECT * FROM (SELECT * FROM {name}_recent UNION ALL ({older})) AS found LIMIT %s\n"
+        f"    SELECT * FROM {recent} UNION ALL SELECT * FROM {name}_more\n"
+        f"    UNION ALL SELECT * FROM {name}_older\n"
         f")"
     )
 
@@ -243,8 +297,9 @@ def _newest(shape: Shape, *, name: str, vector: str, extra: str = "") -> str:
 @lru_cache(maxsize=256)
 def candidates_sql(shape: Shape) -> str:
     """The statement answering (has words, documents matched up to the cap + 1, articles
-    matched up to the cap + 1, the candidates in order as [[type, pk], ...], then five filter
-    counts or NULLs); its parameters come from parameters()."""
+    matched up to the cap + 1, the number of candidates, the page shown, its candidates in order
+    as [[type, pk], ...], then five filter counts or NULLs); its parameters come from
+    parameters()."""
     words = f"({tsquery_sql()})" if shape.words else "NULL::tsquery"
     if shape.year:
         bounds = "SELECT %s::int AS newest, %s::int AS oldest"
@@ -300,6 +355,10 @@ bounds AS ({bounds}),
 years AS (
     {years}
 ),
+older_years AS (
+    SELECT generate_series(bounds.newest - {RECENT_YEARS}, bounds.oldest, -1) AS year, words.query
+    FROM bounds, words WHERE {"numnode(words.query) > 0" if shape.words else "false"}
+),
 {document_matches},
 {title_matches},
 ranked AS ({ranked}),
@@ -312,14 +371,28 @@ candidates AS MATERIALIZED (
     ) AS m LEFT JOIN ranked r USING (entry_pk)
     UNION ALL
     SELECT 'article', entry_rank, {CANDIDATE_COLUMNS} FROM article_matches
+),
+-- The page shown, as Django's Paginator.get_page picks it: past the last page (or before the
+-- first), the last. Only its entries leave the database.
+pages AS (
+    SELECT count(*) AS candidates,
+           greatest(1, ceil(count(*)::numeric / %s))::int AS last
+    FROM candidates
+),
+shown AS (
+    SELECT CASE WHEN %s BETWEEN 1 AND last THEN %s ELSE last END AS number FROM pages
 )
 SELECT
     (SELECT coalesce(numnode(query), 1) FROM words) > 0,
     (SELECT count(*) FROM document_matches),
     (SELECT count(*) FROM article_matches),
-    (SELECT coalesce(json_agg(json_build_array(entry_type, entry_pk)
-                              ORDER BY entry_rank DESC, entry_date DESC, entry_type,
-                                       entry_pk DESC), '[]') FROM candidates),
+    (SELECT candidates FROM pages),
+    (SELECT number FROM shown),
+    (SELECT coalesce(json_agg(json_build_array(entry_type, entry_pk) ORDER BY {ORDER}), '[]')
+     FROM (
+        SELECT * FROM candidates ORDER BY {ORDER}
+        LIMIT %s OFFSET ((SELECT number FROM shown) - 1) * %s
+    ) AS page),
 {FACETS_SQL if shape.facets else NO_FACETS}"""
 
 

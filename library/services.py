@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from library.enums import Access
 from library.models import Article, Document, Issue, SearchLog
 from library.pdf import image_inspect, pdf_inspect, pdf_text
 from library.search import article_search_vector, document_search_vector
+from library.search_sql import REORDER_SQL
 from library.storage import protected_storage
 from members.models import User
 from mirpal.audit import audit_record, audit_snapshot
@@ -397,3 +398,10 @@ def search_log_record(*, query: str, results_count: int, language: str) -> Searc
     return SearchLog.objects.create(
         query=query[:300], results_count=results_count, language=(language or "")[:5]
     )
+
+
+def search_rows_reorder() -> None:
+    """Rewrite the search table in date order, after a bulk load (library.search_sql)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in filter(str.strip, REORDER_SQL.split(";")):
+            cursor.execute(statement)

@@ -158,6 +158,11 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("MIRPAL runs on PostgreSQL only; DATABASE_URL must be postgres://.")
+# No JIT: every statement here is short, and compiling one costs more than running it; the
+# library search, which the planner prices by every year it might walk, would pay seconds.
+# (A pooler in front of PostgreSQL must let the `options` start-up parameter through.)
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+_database_options["options"] = f"{_database_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache: Redis; the embedded server when CELERY_BROKER_URL is unset.

@@ -43,6 +43,15 @@ FROM library_document d
 WHERE d.id = s.document_id;
 """
 
+# The table rewritten in date order (library.search_sql.REORDER_SQL, as it was written here).
+REORDER = """
+CREATE TEMP TABLE library_search_reordered AS SELECT * FROM library_document_search;
+TRUNCATE library_document_search;
+INSERT INTO library_document_search
+    SELECT * FROM library_search_reordered ORDER BY published_on, document_id;
+DROP TABLE pg_temp.library_search_reordered;
+"""
+
 # 0005's function and vectors.
 UNSYNC = """
 CREATE OR REPLACE FUNCTION library_document_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -79,4 +88,4 @@ WHERE d.id = s.document_id;
 class Migration(migrations.Migration):
     dependencies = [("library", "0005_document_search_row")]
 
-    operations = [migrations.RunSQL(SYNC, UNSYNC)]
+    operations = [migrations.RunSQL(SYNC, UNSYNC), migrations.RunSQL(REORDER, migrations.RunSQL.noop)]

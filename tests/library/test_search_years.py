@@ -61,6 +61,30 @@ def test_older_years_fill_in_when_the_recent_ones_hold_too_few(client, settings)
     ]
 
 
+@pytest.mark.parametrize("recent", [0, 3, 5])
+def test_older_years_are_searched_at_once_or_walked_and_give_the_same_newest(
+    client, settings, recent
+):
+    # The limit is 10: with fewer than 4 matches (COMMON_SHARE) in the two newest years the older
+    # years are searched at once, with more they are walked year by year; either way, the
+    # newest first.
+    settings.LIBRARY_SEARCH_CAP = 9
+    for index in range(recent):
+        body_match(f"Recent {index}", 2024)
+    for year in range(2022, 2004, -1):
+        body_match(f"Review {year}", year)
+    DocumentFactory(
+        title_en="Border statistics", title_ru="", published_on=datetime.date(2023, 1, 1)
+    )
+
+    response = client.get(reverse("library:search"), {"q": "remittance"})
+
+    expected = [f"Recent {index}" for index in reversed(range(recent))]
+    expected += [f"Review {year}" for year in range(2022, 2022 - (10 - recent), -1)]
+    assert titles(response) == expected
+    assert response.context["outcome"].count == 10
+
+
 def test_recent_years_alone_answer_a_common_word(client, settings):
     settings.LIBRARY_SEARCH_CAP = 2
     for index in range(3):
@@ -168,3 +192,46 @@ def test_a_date_changed_in_the_admin_moves_the_document_to_its_new_year(client, 
     assert titles(in_2011) == ["Pre-departure orientation in Tajikistan"]
     assert titles(in_2024) == []
     assert "'_y2011'" in str(DocumentSearchRow.objects.get(pk=document.pk).search_vector)
+
+
+def test_api_search_entries_are_what_the_schema_serializer_gives(client):
+    from api.serializers import SearchEntrySerializer, search_entry_data
+    from library.search import SearchFilters, library_search
+    from tests.factories.library import ArticleFactory
+
+    DocumentFactory(
+        title_en="Remittances <and> costs", title_ru="", language="en", abstract_en="Remittances."
+    )
+    body_match("Annual review", 2020)
+    ArticleFactory(title="Remittance flows", language="en")
+    entries = library_search(filters=SearchFilters(query="remittances"), member=False).entries
+
+    assert {entry.entry_type for entry in entries} == {"document", "article"}
+    for entry in entries:
+        assert search_entry_data(entry) == dict(SearchEntrySerializer(entry).data)
+    answer = client.get("/api/v1/search/", {"q": "remittances"}).json()
+    assert [result["title"] for result in answer["results"]] == [str(e.title) for e in entries]
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "first_title"),
+    [("1", 1, "Review 2024"), ("2", 2, "Review 2004"), ("9", 2, "Review 2004"), ("x", 1, None)],
+)
+def test_search_pages_are_read_one_at_a_time_as_the_paginator_picks_them(
+    client, asked, shown, first_title
+):
+    for year in range(2024, 2002, -1):  # 22 matches, one a year
+        body_match(f"Review {year}", year)
+
+    response = client.get(reverse("library:search"), {"q": "remittance", "page": asked})
+
+    page = response.context["page"]
+    assert (page.number, page.paginator.num_pages, page.paginator.count) == (shown, 2, 22)
+    assert len(titles(response)) == (20 if shown == 1 else 2)
+    assert titles(response)[0] == (first_title or "Review 2024")
+    api = client.get("/api/v1/search/", {"q": "remittance", "page": "2"}).json()
+    assert (api["page"], api["pages"], [r["title"] for r in api["results"]]) == (
+        2,
+        2,
+        ["Review 2004", "Review 2003"],
+    )
