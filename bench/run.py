@@ -305,7 +305,8 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 
 def scenarios_select(only: str) -> list[Scenario]:
     """The scenarios to run: those whose name contains `only` (all without it), always with the
-    bare view and, when a signed-in page runs, the signed-in floor: the ratios' references."""
+    bare view (first and again last) and, when a signed-in page runs, the signed-in floor: the
+    ratios' references."""
     chosen = [
         scenario
         for scenario in SCENARIOS
@@ -316,7 +317,7 @@ def scenarios_select(only: str) -> list[Scenario]:
         scenario
         for scenario in SCENARIOS
         if scenario in chosen
-        or scenario.key == report.BARE
+        or scenario.key in (report.BARE, report.BARE_AGAIN)
         or (scenario.key == report.FLOOR and signed_in)
     ]
 

@@ -233,4 +233,10 @@ SCENARIOS = [
         prepare=_load_library_and_key,
         headers=_partner_headers,
     ),
+    Scenario(
+        key=report.BARE_AGAIN,
+        name="bare Django view, again (ratios use the cheaper)",
+        url_name="bench-bare",
+        marker='"status": "ok"',
+    ),
 ]

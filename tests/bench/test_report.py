@@ -70,3 +70,20 @@ def test_targets_pass_fail_and_na():
         "FAIL  home page, anonymous: >= 0.35 of the bare view: 0.333",
         "n/a   API event list, anonymous: >= 0.45 of the bare view: CPU not measured",
     ]
+
+
+def test_the_cheaper_of_the_two_bare_windows_is_the_reference():
+    slow_first = _row("bare", web=0.4, db=0.0, requests=200)  # 2.0 ms: a slow window
+    again = _row("bare-again", web=0.2, db=0.0, requests=200)  # 1.0 ms
+    rows = [slow_first, FLOOR, HOME, again]
+
+    # Against the slow window the home page (3.0 ms) would pass at 0.667; against 1.0 ms, 0.333.
+    assert "FAIL  home page, anonymous: >= 0.35 of the bare view: 0.333" in target_lines(rows)
+    assert "FAIL  signed-in floor: >= 0.30 of the bare view: 0.333" not in target_lines(rows)
+    lines = table(rows).splitlines()
+    assert lines[1].split()[-1] == "0.500"  # the slow window itself, against the cheaper
+    assert lines[-1].split()[-1] == "1.000"
+    # Either order: the first window may be the cheaper one.
+    assert "PASS  signed-in floor: >= 0.30 of the bare view: 0.333" in target_lines(
+        [again, FLOOR, slow_first]
+    )

@@ -32,13 +32,20 @@ def test_signed_in_floor_sends_visitors_to_sign_in(client, db):
 
 @pytest.mark.urls("bench.urls")
 def test_a_partial_run_keeps_its_references():
-    assert [s.key for s in scenarios_select("directory")] == ["bare", "floor", "directory"]
+    assert [s.key for s in scenarios_select("directory")] == [
+        "bare",
+        "floor",
+        "directory",
+        "bare-again",
+    ]
     # Anonymous pages need no floor.
     assert [s.key for s in scenarios_select("API event list")] == [
         "bare",
         "api-events",
         "api-events-partner",
+        "bare-again",
     ]
     everything = [s.key for s in scenarios_select("")]
     assert everything[:2] == ["bare", "floor"]
+    assert everything[-1] == "bare-again"
     assert {"home-anonymous", "library-anonymous", "event-list-anonymous"} <= set(everything)
