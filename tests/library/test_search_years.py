@@ -235,3 +235,52 @@ def test_search_pages_are_read_one_at_a_time_as_the_paginator_picks_them(
         2,
         ["Review 2004", "Review 2003"],
     )
+
+
+def test_every_combination_of_filters_finds_exactly_what_it_allows():
+    import itertools
+
+    from library.search import SearchFilters, library_search
+    from mirpal.models import Topic
+
+    topic = Topic.objects.get(slug="remittances")
+    specs = [
+        ("study", "KZ", "en", 2024, True, "public"),
+        ("study", "KG", "ru", 2019, False, "public"),
+        ("report", "KZ", "en", 2019, True, "members"),
+        ("report", "KG", "en", 2010, False, "public"),
+    ]
+    for index, (kind, country, language, year, tagged, access) in enumerate(specs):
+        DocumentFactory(
+            title_en=f"Migration note {index}",
+            title_ru="",
+            kind=kind,
+            countries=[country],
+            language=language,
+            published_on=datetime.date(year, 3, 1),
+            topics=[topic] if tagged else [],
+            access=access,
+        )
+    values = {"kind": "study", "country": "KZ", "language": "en", "year": 2019, "topic": topic.slug}
+    for chosen in itertools.product([False, True], repeat=len(values)):
+        filters = {
+            name: value for (name, value), on in zip(values.items(), chosen, strict=True) if on
+        }
+        for query, member, facets in itertools.product(
+            ["migration", ""], [False, True], [False, True]
+        ):
+            outcome = library_search(
+                filters=SearchFilters(query=query, **filters), member=member, with_facets=facets
+            )
+            expected = sorted(
+                f"Migration note {index}"
+                for index, (kind, country, language, year, tagged, access) in enumerate(specs)
+                if (member or access == "public")
+                and filters.get("kind", kind) == kind
+                and filters.get("country", country) == country
+                and filters.get("language", language) == language
+                and filters.get("year", year) == year
+                and ("topic" not in filters or tagged)
+            )
+            found = sorted(str(entry.title) for entry in outcome.entries)
+            assert (found, outcome.count) == (expected, len(expected)), (filters, query, member)
