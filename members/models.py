@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import ContactVisibility, MembershipStatus, OrganisationType
+from members.name_order import NameSortKeyField
 
 # The roster's models live with the roster and belong to this app; importing them here registers
 # them, and migrations name members.models.validate_expert_photo.
@@ -140,6 +141,10 @@ class Profile(models.Model):
     # "surname name" in lower case, copied from the user, so that the directory's alphabetical
     # page is an index scan instead of a sort of every member joined with their account.
     sort_name = models.CharField(max_length=320, default="", editable=False)
+    # The directory's order for a reader of each language, Cyrillic and Latin names interleaved
+    # (members.name_order); filled from the account's names, like sort_name.
+    sort_key_ru = NameSortKeyField(language="ru")
+    sort_key_en = NameSortKeyField(language="en")
 
     class Meta:
         verbose_name = _("member profile")
@@ -160,8 +165,13 @@ class Profile(models.Model):
         indexes = [
             models.Index(fields=["status", "country"], name="profile_status_country_idx"),
             models.Index(
-                fields=["sort_name", "id"],
-                name="profile_directory_order_idx",
+                fields=["sort_key_ru", "id"],
+                name="profile_directory_ru_idx",
+                condition=models.Q(status="approved", listed_in_directory=True),
+            ),
+            models.Index(
+                fields=["sort_key_en", "id"],
+                name="profile_directory_en_idx",
                 condition=models.Q(status="approved", listed_in_directory=True),
             ),
             # The secretariat's queue and the panel's home: a few pending among thousands of
@@ -180,8 +190,11 @@ class Profile(models.Model):
         self.sort_name = profile_sort_name(self.user)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "sort_name"}
+            kwargs["update_fields"] = {*update_fields, "sort_name", "sort_key_ru", "sort_key_en"}
         super().save(*args, **kwargs)
+
+    def names_for_sorting(self, language: str) -> tuple[str, str]:
+        return self.user.last_name, self.user.first_name
 
     def languages_display(self) -> list[str]:
         labels = dict(SpokenLanguage.choices)

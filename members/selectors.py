@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from members.enums import MembershipStatus
 from members.models import Profile
@@ -47,15 +49,22 @@ def directory_filter_topics() -> list[Topic]:
     return list(topics_shown())
 
 
+def directory_sort_key() -> str:
+    """The profile column that orders names for a reader of the active language."""
+    return "sort_key_ru" if translation.get_language() == "ru" else "sort_key_en"
+
+
 def directory_profiles(*, filters: DirectoryFilters) -> QuerySet[Profile]:
-    """Approved members who chose to be listed, filtered, ordered by surname (an index scan of
-    profile_directory_order_idx), with only the fields their cards show."""
+    """Approved members who chose to be listed, filtered, ordered by family name as a reader of
+    the page's language expects, Cyrillic and Latin names interleaved (members.name_order; an
+    index scan of profile_directory_ru_idx or profile_directory_en_idx), with only the fields
+    their cards show."""
     profiles = (
         Profile.objects.filter(status=MembershipStatus.APPROVED, listed_in_directory=True)
         .select_related("user")
         .only(*DIRECTORY_CARD_FIELDS)
         .prefetch_related(Prefetch("interests", queryset=topics_shown()))
-        .order_by("sort_name", "pk")
+        .order_by(directory_sort_key(), "pk")
     )
     if filters.country:
         profiles = profiles.filter(country=filters.country)
@@ -121,3 +130,18 @@ def profiles_email_unconfirmed(*, profile_ids) -> list[Profile]:
 
 def profile_decisions(*, profile: Profile):
     return profile.decisions.select_related("decided_by").order_by("-decided_at")
+
+
+@dataclass(frozen=True)
+class SecondFactors:
+    authenticator_app: bool
+    security_keys: int  # security keys and passkeys (allauth.mfa's WebAuthn)
+
+
+def second_factors_of(*, user) -> SecondFactors:
+    """How the person can prove a second factor at sign-in; one query."""
+    types = list(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
+    return SecondFactors(
+        authenticator_app=Authenticator.Type.TOTP in types,
+        security_keys=types.count(Authenticator.Type.WEBAUTHN),
+    )

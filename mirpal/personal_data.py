@@ -266,6 +266,8 @@ PERSONAL_KEYS = frozenset(
         "first_name",
         "last_name",
         "sort_name",
+        "sort_key_ru",
+        "sort_key_en",
         "phone",
         "city",
         "organisation",

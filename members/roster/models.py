@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from members.name_order import NameSortKeyField, family_and_given
 from members.roster.enums import ExpertRequestStatus, HelpKind
 from mirpal.bilingual import Localized
 from mirpal.languages import SpokenLanguage
@@ -98,6 +99,9 @@ class Expert(models.Model):
         related_name="expert",
     )
     is_listed = models.BooleanField(_("shown on the public roster"), default=True, db_index=True)
+    # The roster's order for a reader of each language, by family name (members.name_order).
+    sort_key_ru = NameSortKeyField(language="ru")
+    sort_key_en = NameSortKeyField(language="en")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -110,10 +114,11 @@ class Expert(models.Model):
             ("export_roster", _("Can export the expert roster as CSV")),
         ]
         # The roster's two alphabetical orders (members.roster.selectors._name_order); the
-        # English one also serves the admin, the export and the API.
+        # admin, the export and the API keep the order of the English name.
         indexes = [
             models.Index(fields=["name_en", "id"], name="expert_name_en_idx"),
-            models.Index(fields=["name_ru", "name_en", "id"], name="expert_name_ru_idx"),
+            models.Index(fields=["sort_key_ru", "id"], name="expert_sort_ru_idx"),
+            models.Index(fields=["sort_key_en", "id"], name="expert_sort_en_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -132,6 +137,12 @@ class Expert(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_en", "name_ru"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "sort_key_ru", "sort_key_en"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("members:expert_detail", args=[self.pk])
 
@@ -143,6 +154,9 @@ class Expert(models.Model):
     def languages_display(self) -> list[str]:
         labels = dict(SpokenLanguage.choices)
         return [str(labels.get(code, code)) for code in self.languages]
+
+    def names_for_sorting(self, language: str) -> tuple[str, str]:
+        return family_and_given(self.name_ru if language == "ru" else self.name_en)
 
     def help_kinds_display(self) -> list[str]:
         labels = dict(HelpKind.choices)

@@ -64,9 +64,10 @@ class RosterFilters:
 
 
 def _name_order() -> list[str]:
+    # By family name, as a reader of the page's language expects (members.name_order).
     if translation.get_language() == "ru":
-        return ["name_ru", "name_en", "pk"]
-    return ["name_en", "pk"]
+        return ["sort_key_ru", "pk"]
+    return ["sort_key_en", "pk"]
 
 
 def roster_experts(*, filters: RosterFilters) -> QuerySet[Expert]:
@@ -117,7 +118,7 @@ ROSTER_CARD_FIELDS = (
 
 def roster_cards(*, filters: RosterFilters) -> QuerySet[Expert]:
     """The roster page's experts: as roster_experts, ordered by an index of the page's language
-    (expert_name_en_idx, expert_name_ru_idx), with only the fields a card shows."""
+    (expert_sort_en_idx, expert_sort_ru_idx), with only the fields a card shows."""
     return (
         roster_experts(filters=filters)
         .only(*ROSTER_CARD_FIELDS)

@@ -73,8 +73,8 @@ def test_an_expert_edited_in_the_admin_shows_on_the_next_request(amina, marco, e
     visitor = Client()
     first = cards(visitor.get(ROSTER))
     assert first == [
-        "Amina Rahimova | Economist, Centre for Remittance Studies",
         "Marco Bellini | Trainer, Border Academy",
+        "Amina Rahimova | Economist, Centre for Remittance Studies",
     ]
     assert cards(visitor.get(ROSTER)) == first  # from the cache
 
@@ -88,8 +88,8 @@ def test_an_expert_edited_in_the_admin_shows_on_the_next_request(amina, marco, e
 
     page = visitor.get(ROSTER)
     assert cards(page) == [
-        "Amina Rahimova | Senior economist, Centre for Remittance Studies",
         "Marco Bellini | Trainer, Border Academy",
+        "Amina Rahimova | Senior economist, Centre for Remittance Studies",
     ]
     topic = Topic.objects.get(slug="labour-migration")
     assert f'<li class="badge">{topic.name_en}</li>' in page.content.decode()
@@ -183,12 +183,12 @@ def test_russian_and_english_are_cached_apart(amina, marco):
     english = visitor.get(ROSTER, headers={"accept-language": "en"})
     russian = visitor.get(ROSTER, headers={"accept-language": "ru"})
     assert cards(english) == [
-        "Amina Rahimova | Economist, Centre for Remittance Studies",
         "Marco Bellini | Trainer, Border Academy",
+        "Amina Rahimova | Economist, Centre for Remittance Studies",
     ]
     assert cards(russian) == [
-        "Амина Рахимова | экономист, Центр исследований денежных переводов",
         "Марко Беллини | тренер, Пограничная академия",
+        "Амина Рахимова | экономист, Центр исследований денежных переводов",
     ]
     assert counted(russian) == "Найдено 2 эксперта"
     again = visitor.get(ROSTER, headers={"accept-language": "en"})
