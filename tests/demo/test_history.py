@@ -1,0 +1,92 @@
+"""The demo network's past: three years of applications, events and searches, loaded once."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Attendance, Event, Registration
+from library.models import Issue, SearchLog
+from members.models import MembershipDecision, Profile
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    call_command("demo_data", members=60, documents=5, events=42)
+
+
+def snapshot() -> dict:
+    return {
+        "profiles": sorted(Profile.objects.values_list("pk", "applied_at", "status_changed_at")),
+        "decisions": MembershipDecision.objects.count(),
+        "events": Event.objects.count(),
+        "registrations": Registration.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "searches": SearchLog.objects.count(),
+        "issue_downloads": Issue.objects.aggregate(total=Sum("download_count"))["total"],
+    }
+
+
+def test_loading_the_demo_twice_adds_no_history_the_second_time():
+    load_demo()
+    first = snapshot()
+    call_command("demo_data", members=60, documents=5, events=42)
+    assert snapshot() == first
+    assert first["decisions"] == 61  # 58 decided demo members + 2 suspended + the member
+    assert first["events"] == 42 + 28  # 22 video conferences, 2 conferences, 4 seminars
+
+
+def test_applications_spread_over_three_years_with_a_decision_each():
+    load_demo()
+    now = timezone.now()
+    profiles = Profile.objects.all()
+    months = set(profiles.annotate(month=TruncMonth("applied_at")).values_list("month", flat=True))
+    assert len(months) >= 24
+    oldest = min(profile.applied_at for profile in profiles)
+    assert now - datetime.timedelta(days=3 * 366) < oldest < now - datetime.timedelta(days=2 * 365)
+    waiting = profiles.filter(status="pending")
+    assert all(now - p.applied_at < datetime.timedelta(days=27) for p in waiting)
+    assert MembershipDecision.objects.filter(profile__status="pending").count() == 0
+    for profile in profiles.exclude(status="pending").prefetch_related("decisions"):
+        decisions = sorted(profile.decisions.all(), key=lambda decision: decision.decided_at)
+        assert decisions[0].from_status == "pending"
+        assert profile.applied_at < decisions[0].decided_at < now
+        assert decisions[-1].to_status == profile.status
+        assert decisions[-1].decided_at == profile.status_changed_at
+
+
+def test_the_panels_figures_show_three_years(client, secretariat):
+    load_demo()
+    client.force_login(secretariat)
+    today = timezone.now().date()
+    start = (today.replace(day=1) - datetime.timedelta(days=3 * 365)).replace(day=1)
+    response = client.get(reverse("panel:figures"), {"start": start, "end": today})
+    assert response.status_code == 200
+    figures = {figure.slug: figure for figure in response.context["figures"]}
+
+    def by_year(slug: str, series: str) -> list[int]:
+        """The series' total in each of the three years before today's month."""
+        figure = figures[slug]
+        index = [key for key, _label in figure.series].index(series)
+        totals = [0, 0, 0]
+        for row in figure.rows:
+            month = datetime.date.fromisoformat(row.code + "-01")
+            age = (today.year - month.year) * 12 + today.month - month.month
+            if 0 <= age < 36:
+                totals[age // 12] += row.values[index]
+        return totals
+
+    assert all(total > 0 for total in by_year("members-month", "applied"))
+    assert all(total > 0 for total in by_year("members-month", "approved"))
+    assert all(total > 0 for total in by_year("events-month", "registered"))
+    assert all(total > 0 for total in by_year("events-month", "attended"))
+    assert all(total > 10 for total in by_year("searches-month", "searches"))
+    applied = [row.values[0] for row in figures["members-month"].rows]
+    assert max(applied) < sum(applied) / 4  # no spike: no month holds a quarter of them
+    page = response.content.decode()
+    assert page.count('<canvas data-chart-source="chart-') >= 10
