@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.enums import MembershipStatus
 from members.models import MembershipDecision, Profile, User
+from members.notices import notices_application_received
 from mirpal.audit import audit_record, audit_snapshot
 from mirpal.countries import default_time_zone_for
 from mirpal.mail import mail_render
@@ -56,7 +57,8 @@ PROFILE_FIELDS = (
 @transaction.atomic(durable=True)
 def profile_create(*, user: User, interests: Iterable = (), **fields) -> Profile:
     """Create the applicant's profile as a pending membership; the time zone defaults from the
-    country when none is given."""
+    country when none is given. The managers who want it at once are mailed in the same
+    transaction (members.notices)."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
@@ -66,6 +68,8 @@ def profile_create(*, user: User, interests: Iterable = (), **fields) -> Profile
     profile.full_clean(exclude=["user"])
     profile.save()
     profile.interests.set(interests)
+    if profile.status == MembershipStatus.PENDING:
+        notices_application_received(profile=profile)
     return profile
 
 

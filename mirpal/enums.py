@@ -20,6 +20,8 @@ class MailKind(models.TextChoices):
     REMINDERS = "reminders", _("Reminders before events I registered for")
     DIGEST = "digest", _("Digest of new events and publications")
     NEWS = "news", _("News and calls from the secretariat")
+    # To managers only: new applications and expert requests (members.notices).
+    SECRETARIAT_NOTICES = "secretariat_notices", _("Notices of what waits for the secretariat")
 
 
 class DigestFrequency(models.TextChoices):

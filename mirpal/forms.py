@@ -1,8 +1,10 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mirpal.countries import Country
 from mirpal.models import MailPreference
+from mirpal.preferences import SECRETARIAT_NOTICE_KINDS, secretariat_notice_kinds_for
 
 
 class MailPreferenceForm(forms.ModelForm):
@@ -16,4 +18,33 @@ class MailPreferenceForm(forms.ModelForm):
 
     class Meta:
         model = MailPreference
-        fields = ["invitations", "reminders", "news", "digest", "followed_countries"]
+        fields = [
+            "invitations",
+            "reminders",
+            "news",
+            "digest",
+            "followed_countries",
+            "secretariat_notices",
+        ]
+        widgets = {"secretariat_notices": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = secretariat_notice_kinds_for(self.instance.user)
+        if not kinds:
+            # Only those who act on applications or requests are told of them; the others never
+            # see the choice, and their stored value stays as it is (full_clean()).
+            del self.fields["secretariat_notices"]
+            return
+        field = self.fields["secretariat_notices"]
+        field.label = _("Tell me of what arrives for the secretariat")
+        field.help_text = format_lazy(
+            _("You receive these as one who acts on them: {kinds}."),
+            kinds=", ".join(str(SECRETARIAT_NOTICE_KINDS[kind][1]) for kind in kinds),
+        )
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "secretariat_notices" not in self.fields:
+            # The page saves every Meta field: one not shown keeps the value stored.
+            self.cleaned_data["secretariat_notices"] = self.instance.secretariat_notices

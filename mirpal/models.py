@@ -38,8 +38,17 @@ class Topic(models.Model):
     name = Localized("name")
 
 
+class SecretariatNotices(models.TextChoices):
+    """How a manager hears of what arrives for the secretariat (mirpal.preferences)."""
+
+    NONE = "none", _("Not at all")
+    AT_ONCE = "at_once", _("At once: one mail for each")
+    DAILY = "daily", _("A daily summary")
+
+
 class MailPreference(models.Model):
-    """Which mail a person wants; a missing row means the defaults (everything, weekly digest)."""
+    """Which mail a person wants; a missing row means the defaults (everything, weekly digest,
+    a daily summary of the secretariat's notices for those who receive them)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -62,6 +71,16 @@ class MailPreference(models.Model):
         default=list,
         blank=True,
     )
+    secretariat_notices = models.CharField(
+        _("new applications and expert requests"),
+        max_length=8,
+        choices=SecretariatNotices.choices,
+        default=SecretariatNotices.DAILY,
+    )
+    # The end of the span the last daily summary covered; the next one starts there.
+    notices_summarised_until = models.DateTimeField(
+        _("notices summarised until"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -70,7 +89,11 @@ class MailPreference(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(digest__in=DigestFrequency.values), name="mail_digest_known"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(secretariat_notices__in=SecretariatNotices.values),
+                name="mail_secretariat_notices_known",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,13 +6,35 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mirpal.enums import DigestFrequency, MailKind
-from mirpal.models import MailPreference
+from mirpal.models import MailPreference, SecretariatNotices
 
 UNSUBSCRIBE_SALT = "mirpal.unsubscribe"
 # A link in an old digest still works for a year; after that the preferences page does.
 UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
+
+
+# What the secretariat is told of, and the permission that makes a person one who is told: those
+# who may act on it. One preference (MailPreference.secretariat_notices) covers every kind; a new
+# kind (a flagged post, when discussions land) adds its line here and its section to
+# members.notices.
+SECRETARIAT_NOTICE_KINDS: dict[str, tuple[str, str]] = {
+    "application": ("members.decide_membership", _("new applications for membership")),
+    "expert_request": ("members.handle_expert_requests", _("new requests for an expert")),
+}
+
+
+def secretariat_notice_kinds_for(user) -> list[str]:
+    """The kinds of secretariat notice this person may receive (none for most people)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return [
+        kind
+        for kind, (permission, _label) in SECRETARIAT_NOTICE_KINDS.items()
+        if user.has_perm(permission)
+    ]
 
 
 class UnsubscribeLinkInvalid(Exception):
@@ -55,6 +77,8 @@ def mail_unsubscribe(*, user, kind: str) -> MailPreference:
     """Turn one kind of mail off; harmless when it is off already."""
     if kind == MailKind.DIGEST:
         return mail_preference_update(user=user, digest=DigestFrequency.NEVER)
+    if kind == MailKind.SECRETARIAT_NOTICES:
+        return mail_preference_update(user=user, secretariat_notices=SecretariatNotices.NONE)
     return mail_preference_update(user=user, **{kind: False})
 
 
@@ -77,6 +101,10 @@ def users_wanting(*, kind: str, user_ids) -> set[int]:
     if kind == MailKind.DIGEST:
         opted_out = MailPreference.objects.filter(
             user_id__in=user_ids, digest=DigestFrequency.NEVER
+        )
+    elif kind == MailKind.SECRETARIAT_NOTICES:
+        opted_out = MailPreference.objects.filter(
+            user_id__in=user_ids, secretariat_notices=SecretariatNotices.NONE
         )
     else:
         opted_out = MailPreference.objects.filter(user_id__in=user_ids, **{kind: False})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import User
+from members.notices import notices_expert_request_received
 from members.permissions import is_member
 from members.roster.enums import EXPERT_REQUEST_TRANSITIONS, ExpertRequestStatus
 from members.roster.models import Expert, ExpertLink, ExpertRequest, ExpertRequestNote
@@ -150,8 +151,9 @@ def expert_request_create(
 ) -> ExpertRequest:
     """An approved member asks the secretariat for an expert; the request starts as "new".
 
-    One transaction: the request, its first history row and the acknowledgement mail to the
-    requester (in their mail language) commit together. Raises ExpertRequestError if the
+    One transaction: the request, its first history row, the acknowledgement mail to the
+    requester (in their mail language) and the notices to the handlers who want them at once
+    (members.notices) commit together. Raises ExpertRequestError if the
     requester is not an approved member, ValidationError for an unknown topic, dates in the past,
     an end before the start or any other invalid field.
     """
@@ -175,6 +177,7 @@ def expert_request_create(
         request=request, from_status="", to_status=ExpertRequestStatus.NEW, author=requester
     )
     outbox_enqueue([_request_mail(request, step, template="expert_request_received")])
+    notices_expert_request_received(request=request)
     return request
 
 

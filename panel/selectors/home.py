@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from events.enums import EventStatus, RegistrationStatus
@@ -18,21 +18,33 @@ from mirpal.enums import OutboxStatus
 from mirpal.models import OutboxMessage
 from panel.selectors.events import registrations_count
 
+OPEN_REQUEST_STATUSES = (
+    ExpertRequestStatus.NEW,
+    ExpertRequestStatus.IN_REVIEW,
+    ExpertRequestStatus.MATCHED,
+)
+
 
 @dataclass(frozen=True)
 class Waiting:
     applications: int
     applications_oldest: list
     expert_requests: int
+    expert_requests_open: int
     expert_requests_oldest: list
     failed_mails: int
     failed_mails_latest: list
 
 
 def panel_waiting(*, limit: int = 5) -> Waiting:
-    """What waits for a decision; six queries however long the queues are."""
+    """What waits for a decision; six queries however long the queues are. The oldest
+    applications carry `email_confirmed`, read in the same query."""
     pending = applications_pending()
     new_requests = ExpertRequest.objects.filter(status=ExpertRequestStatus.NEW)
+    # New ones and those the secretariat is still working on, counted in one query.
+    requests_count = ExpertRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES).aggregate(
+        new=Count("pk", filter=Q(status=ExpertRequestStatus.NEW)), open=Count("pk")
+    )
     failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
     return Waiting(
         applications=pending.count(),
@@ -41,7 +53,8 @@ def panel_waiting(*, limit: int = 5) -> Waiting:
                 "country", "applied_at", "user__first_name", "user__last_name", "user__email"
             )[:limit]
         ),
-        expert_requests=new_requests.count(),
+        expert_requests=requests_count["new"],
+        expert_requests_open=requests_count["open"],
         expert_requests_oldest=list(
             new_requests.select_related("topic", "requester").order_by("created_at", "pk")[:limit]
         ),
