@@ -65,7 +65,8 @@ class EventSerializer(serializers.Serializer):
     languages = serializers.ListField(child=serializers.ChoiceField(choices=SpokenLanguage.choices))
     interpretation = serializers.BooleanField()
     online = serializers.BooleanField(source="is_online")
-    venue_city = serializers.CharField()
+    # In the request's language, as the title is: «Кишинёв» for a Russian reader.
+    venue_city = serializers.CharField(source="venue_city_name")
     venue_country = serializers.CharField()
     topics = TopicSerializer(many=True, source="topics.all")
     series = SeriesSerializer(allow_null=True)

@@ -31,6 +31,19 @@ from mirpal.fragments import data_changed
 from mirpal.models import Topic
 
 COUNTRIES = ["AM", "BY", "KZ", "KG", "MD", "RU", "TJ", "UA", "UZ"]
+# The venues' cities as Russian pages show them (Event.venue_city_ru).
+CITY_RU = {
+    "Almaty": "Алматы",
+    "Astana": "Астана",
+    "Bishkek": "Бишкек",
+    "Chisinau": "Кишинёв",
+    "Dushanbe": "Душанбе",
+    "Kyiv": "Киев",
+    "Minsk": "Минск",
+    "Moscow": "Москва",
+    "Tashkent": "Ташкент",
+    "Yerevan": "Ереван",
+}
 BIG_EVENT_REGISTRATIONS = 300
 
 
@@ -127,6 +140,7 @@ def plan(*, events: int, today: datetime.date, big_registrations: int) -> list[P
                     "interpretation": True,
                     "countries": COUNTRIES,
                     "venue_city": city,
+                    "venue_city_ru": CITY_RU.get(city, ""),
                     "venue_country": country,
                     "venue_address": address,
                     "capacity": 250,
@@ -154,7 +168,11 @@ def plan(*, events: int, today: datetime.date, big_registrations: int) -> list[P
             "capacity": 30,
             "status": status_for(start),
         }
-        fields.update({"venue_city": city, "venue_country": country} if city else _online(rng))
+        fields.update(
+            {"venue_city": city, "venue_city_ru": CITY_RU.get(city, ""), "venue_country": country}
+            if city
+            else _online(rng)
+        )
         planned.append(Planned(f"seminar{index}", fields, topics, registrations=20))
 
     start = _at(_month(anchor, 2, 8), 6)
@@ -171,6 +189,7 @@ def plan(*, events: int, today: datetime.date, big_registrations: int) -> list[P
                 "languages": ["ru", "ro"],
                 "countries": ["MD"],
                 "venue_city": "Chisinau",
+                "venue_city_ru": "Кишинёв",
                 "venue_country": "MD",
                 "venue_address": "Str. Ștefan cel Mare 1",
                 "capacity": 15,

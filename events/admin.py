@@ -275,7 +275,10 @@ class EventAdmin(AuditedAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Language"), {"fields": ["languages", "interpretation"]}),
-        (_("Venue (in person)"), {"fields": ["venue_city", "venue_country", "venue_address"]}),
+        (
+            _("Venue (in person)"),
+            {"fields": ["venue_city", "venue_city_ru", "venue_country", "venue_address"]},
+        ),
         (_("Online"), {"fields": ["platform", "join_url", "passcode", "recording_url"]}),
         (
             _("Registration"),

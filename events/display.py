@@ -8,32 +8,16 @@ from dataclasses import dataclass
 
 from django.utils.dateformat import format as date_format
 
+from mirpal.timezones import offset_label as zone_offset_label
+from mirpal.timezones import zone_label
+
 DAY_AND_TIME = "j E Y, H:i"
 TIME = "H:i"
 
 
 def offset_label(moment: datetime.datetime) -> str:
-    """UTC+05:00, UTC−03:30 or UTC."""
-    offset = moment.utcoffset() or datetime.timedelta()
-    if not offset:
-        return "UTC"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes > 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{rest:02d}"
-
-
-# Names under which tzdata knows UTC itself; its offset label already says "UTC".
-UTC_NAMES = frozenset(
-    {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
-    | {"GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "GMT+0", "GMT-0"}
-    | {"Etc/Greenwich", "Greenwich"}
-)
-
-
-def zone_label(zone: str, offset: str) -> str:
-    """“Asia/Tashkent, UTC+05:00”; UTC is named once: “UTC”, not “UTC, UTC”."""
-    return offset if zone in UTC_NAMES else f"{zone}, {offset}"
+    """UTC+5, UTC+5:30, UTC−3 (the offset in force at that moment)."""
+    return zone_offset_label(moment.utcoffset())
 
 
 def time_range(start: datetime.datetime, end: datetime.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -46,6 +30,10 @@ def time_range(start: datetime.datetime, end: datetime.datetime, zone: zoneinfo.
 
 @dataclass(frozen=True)
 class EventTimes:
+    """`viewer_zone` and `event_zone` are the zones as people name them, in the language active
+    when the times were made, with the offset in force when the event starts: “Bishkek time,
+    UTC+6”."""
+
     viewer: str
     viewer_zone: str
     viewer_offset: str
@@ -56,11 +44,11 @@ class EventTimes:
 
     @property
     def viewer_label(self) -> str:
-        return zone_label(self.viewer_zone, self.viewer_offset)
+        return self.viewer_zone
 
     @property
     def event_label(self) -> str:
-        return zone_label(self.event_zone, self.event_offset)
+        return self.event_zone
 
 
 def event_times(
@@ -75,10 +63,10 @@ def event_times(
     viewer_start, own_start = start.astimezone(viewer_zone), start.astimezone(own)
     return EventTimes(
         viewer=time_range(start, end, viewer_zone),
-        viewer_zone=str(viewer_zone),
+        viewer_zone=zone_label(viewer_zone, at=start),
         viewer_offset=offset_label(viewer_start),
         event=time_range(start, end, own),
-        event_zone=event_zone,
+        event_zone=zone_label(own, at=start),
         event_offset=offset_label(own_start),
         differ=viewer_start.utcoffset() != own_start.utcoffset(),
     )

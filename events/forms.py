@@ -14,6 +14,7 @@ from events.models import Event, Session
 from events.services import confirmed_count
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
+from mirpal.timezones import TimeZoneSelect, zone_choices, zone_label
 from mirpal.widgets import FastSelect
 
 ANY = [("", pgettext_lazy("filter", "Any"))]
@@ -74,12 +75,9 @@ class FiguresForm(forms.Form):
         self.fields["event"].queryset = events
 
 
-def event_zone_choices() -> list[tuple[str, str]]:
-    return [("UTC", "UTC")] + [
-        (name, name.replace("_", " "))
-        for name in sorted(zoneinfo.available_timezones())
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
-    ]
+def event_zone_choices() -> list:
+    """The zones as people name them (“Bishkek time, UTC+6”), the network's countries first."""
+    return [("UTC", "UTC"), *zone_choices()]
 
 
 class EventClockField(forms.SplitDateTimeField):
@@ -194,6 +192,7 @@ class EventAdminForm(EventClockMixin, forms.ModelForm):
         label=_("Time zone of the event"),
         choices=event_zone_choices,
         initial="Europe/Moscow",
+        widget=TimeZoneSelect,
         help_text=_(
             "The zone the event is organised in, for example Asia/Bishkek. Every time on this "
             "page is on its clock."
@@ -219,6 +218,7 @@ class EventAdminForm(EventClockMixin, forms.ModelForm):
             "languages",
             "interpretation",
             "venue_city",
+            "venue_city_ru",
             "venue_country",
             "venue_address",
             "platform",
@@ -240,8 +240,8 @@ class EventAdminForm(EventClockMixin, forms.ModelForm):
         stored_zone = self.instance.time_zone if self.instance.pk else None
         self._clock_fields_setup(stored_zone)
         zone_field = self.fields.get("time_zone")
-        if zone_field and stored_zone and stored_zone not in dict(zone_field.choices):
-            zone_field.choices = [*zone_field.choices, (stored_zone, stored_zone)]
+        if zone_field and stored_zone and not zone_field.valid_value(stored_zone):
+            zone_field.choices = [*zone_field.choices, (stored_zone, zone_label(stored_zone))]
 
     def clean(self):
         cleaned = super().clean()

@@ -81,7 +81,7 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
 
 def _location(event: Event, *, join_url: str) -> str:
     if event.venue_city:
-        parts = [event.venue_address, event.venue_city, event.get_venue_country_display()]
+        parts = [event.venue_address, event.venue_city_name, event.get_venue_country_display()]
         return ", ".join(part for part in parts if part)
     if join_url:
         return join_url

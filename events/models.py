@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import (
@@ -112,6 +113,12 @@ class Event(models.Model):
     )
     interpretation = models.BooleanField(_("interpretation offered"), default=False)
     venue_city = models.CharField(_("city"), max_length=120, blank=True)
+    venue_city_ru = models.CharField(
+        _("city in Russian"),
+        max_length=120,
+        blank=True,
+        help_text=_("As Russian pages and mail show it, e.g. “Кишинёв” for Chisinau."),
+    )
     venue_country = models.CharField(
         _("country of the venue"), max_length=2, choices=Country.choices, blank=True
     )
@@ -217,6 +224,14 @@ class Event(models.Model):
 
     title = Localized("title")
     description = Localized("description")
+
+    @property
+    def venue_city_name(self) -> str:
+        """The venue's city in the reader's language: the Russian name on Russian pages when
+        the secretariat gave one, else the city as typed."""
+        if self.venue_city_ru and (translation.get_language() or "").startswith("ru"):
+            return self.venue_city_ru
+        return self.venue_city
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

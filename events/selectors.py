@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
+    Case,
     Count,
     IntegerField,
     Min,
@@ -20,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -104,6 +106,7 @@ CARD_FIELDS = (
     "title_ru",
     "starts_at",
     "venue_city",
+    "venue_city_ru",
     "languages",
     "interpretation",
     "series__slug",
@@ -355,6 +358,52 @@ def member_registrations(*, user: User) -> QuerySet[Registration]:
         .select_related("event")
         .order_by("event__starts_at", "event__pk")
     )
+
+
+def _waitlist_position() -> Case:
+    """1 for the next person on the wait list to get a place; NULL for a confirmed place. The
+    wait list is served by waiting_since, then pk (services._promote_waiting)."""
+    ahead = (
+        Registration.objects.filter(event=OuterRef("event_id"), status=RegistrationStatus.WAITING)
+        .filter(
+            Q(waiting_since__lt=OuterRef("waiting_since"))
+            | Q(waiting_since=OuterRef("waiting_since"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("event")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Case(
+        When(
+            status=RegistrationStatus.WAITING,
+            then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1,
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def member_registrations_coming(*, user: User, now=None) -> QuerySet[Registration]:
+    """The member's places (confirmed or on the wait list) at events not yet over, soonest
+    first, each with waitlist_position; one query whatever their number."""
+    now = now or timezone.now()
+    return (
+        member_registrations(user=user)
+        .filter(event__ends_at__gt=now)
+        .annotate(waitlist_position=_waitlist_position())
+    )
+
+
+def member_attended(*, user: User, limit: int) -> list[Attendance]:
+    """The latest events the member took part in, latest first, with their event; one query."""
+    attended = (
+        Attendance.objects.filter(user=user)
+        .exclude(event__status=EventStatus.DRAFT)
+        .select_related("event")
+        .order_by("-event__starts_at", "-pk")
+    )
+    return list(attended[:limit])
 
 
 def feed_registrations(*, user: User) -> QuerySet[Registration]:

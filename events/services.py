@@ -74,6 +74,7 @@ EDITABLE_FIELDS = frozenset(
         "languages",
         "interpretation",
         "venue_city",
+        "venue_city_ru",
         "venue_country",
         "venue_address",
         "platform",

@@ -91,6 +91,9 @@ def _with_viewer_badges(html: str, *, viewer) -> SafeString:
         statuses = selectors.viewer_registration_statuses(
             viewer=viewer, event_ids=[int(pk) for pk in BADGE_SLOT.findall(html)]
         )
+    if not statuses:
+        # Most viewers (anonymous ones among them) hold no place: the slots only go.
+        return mark_safe(BADGE_SLOT.sub("", html))
     badges = {
         RegistrationStatus.CONFIRMED: format_html(
             '<span class="badge approved">{}</span>', _("You are going")

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.utils.translation import get_language
@@ -11,6 +9,7 @@ from members.services import profile_create
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
+from mirpal.timezones import TimeZoneSelect, zone_choices
 from mirpal.widgets import FastSelect
 
 CHOOSE = ("", _("— choose —"))
@@ -22,12 +21,9 @@ def page_language() -> str:
     return language if language in ("ru", "en") else "ru"
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [("", _("The capital of my country"))] + [
-        (name, name.replace("_", " "))
-        for name in sorted(zoneinfo.available_timezones())
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
-    ]
+def time_zone_choices() -> list:
+    """The zones as people name them (“Bishkek time, UTC+6”), the network's countries first."""
+    return [("", _("The capital of my country")), *zone_choices()]
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -64,7 +60,7 @@ class ProfileFieldsMixin(forms.Form):
         initial=page_language,
     )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=time_zone_choices, required=False, widget=FastSelect
+        label=_("Time zone"), choices=time_zone_choices, required=False, widget=TimeZoneSelect
     )
     interests = forms.ModelMultipleChoiceField(
         label=_("Interests"),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from mirpal.timezones import ViewerZone
+
 # Sections appear in the navigation once their app provides the page.
 NAVIGATION = [
     ("events:list", _("Events")),
@@ -32,8 +34,9 @@ def _navigation(sections, current: str) -> list[dict]:
 
 
 def viewer(request):
-    """The navigation and the viewer's time zone. Reads nothing from the database: the profile
-    comes with the user (members.backends) and the zone from ViewerTimezoneMiddleware.
+    """The navigation and the viewer's time zone, named for people (mirpal.timezones). Reads
+    nothing from the database: the profile comes with the user (members.backends) and the zone
+    from ViewerTimezoneMiddleware.
 
     navigation_current (the current section's address, "" outside them) is what the navigation
     differs by from page to page, so base.html keys its rendered navigation on it."""
@@ -45,9 +48,11 @@ def viewer(request):
     current = max(
         (url for url, _label in sections if request.path.startswith(url)), key=len, default=""
     )
+    zone = getattr(request, "viewer_time_zone", None)
     return {
         "navigation": _navigation(sections, current),
         "navigation_current": current,
         "viewer_profile": profile,
-        "viewer_time_zone": getattr(request, "viewer_time_zone", None),
+        # Reads “Bishkek time, UTC+6” where a page shows it; .key is the IANA name.
+        "viewer_time_zone": ViewerZone(zone) if zone is not None else None,
     }

@@ -65,6 +65,11 @@ EDITOR_PERMISSIONS = [
     "events.change_attendance",
     "events.delete_attendance",
     "events.manage_attendance",
+    # The partners and donors the home page shows.
+    "portal.view_supporter",
+    "portal.add_supporter",
+    "portal.change_supporter",
+    "portal.delete_supporter",
 ]
 
 MANAGER_PERMISSIONS = [

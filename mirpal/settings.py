@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1", hour=6, minute=35),
         "kwargs": {"frequency": "monthly"},
     },
+    # The secretariat's morning summary: 07:50 in Moscow, 09:50 or 10:50 in Central Asia.
+    "notices-summaries": {
+        "task": "members.notices_summaries_send",
+        "schedule": crontab(hour=4, minute=50),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 # Security events (sign-ins, failures, changes to how one signs in) are kept this long.
@@ -314,6 +319,10 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 # --- Mail: SMTP when EMAIL_HOST is set; otherwise one file per message under .local/mail/.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MIRPAL <secretariat@mirpal.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown in the footer of every page and on the privacy notice: where people write to the network.
+SECRETARIAT_CONTACT_EMAIL = os.environ.get(
+    "SECRETARIAT_CONTACT_EMAIL", "secretariat@mirpal.example"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 MAIL_DIR = DATA_DIR / "mail"
 if EMAIL_HOST:

@@ -12,7 +12,6 @@ urlpatterns = [
     # less time than resolving the site's other prefixes took.
     path("api/v1/", include("api.router", namespace="v1")),
     path("api/", include("api.urls")),
-    path("", include("portal.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", headers.csp_report, name="csp_report"),
     path("mail/preferences/", views.mail_preferences, name="mail_preferences"),
@@ -29,4 +28,6 @@ urlpatterns = [
     path("secretariat/admin/password_change/", admin_login.admin_password_change),
     path("secretariat/admin/", admin.site.urls),
     path("secretariat/", include("panel.urls")),
+    # Last: every request for another page would otherwise walk the home page's patterns first.
+    path("", include("portal.urls")),
 ]

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from portal import views
+from portal import mine, views
 
 # No app_name: the names "home" and "about" are used bare across the templates.
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("partners/<int:pk>/logo/", views.supporter_logo, name="supporter_logo"),
+    path("my/", mine.my_mirpal, name="my_mirpal"),
 ]

@@ -44,6 +44,13 @@ def chrome_static(path: str) -> SafeString:
     return _static(path)
 
 
+@register.simple_tag
+def chrome_contact_email() -> str:
+    """The secretariat's address for the footer; a chrome_memo over it lists it among its values,
+    so a changed setting (as in tests) is never answered from the memo."""
+    return settings.SECRETARIAT_CONTACT_EMAIL
+
+
 # --- Parts of the page chrome rendered once per process for what they depend on.
 
 # Far more than the combinations base.html makes (languages x sections x signed in or not x

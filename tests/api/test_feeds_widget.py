@@ -46,12 +46,20 @@ def test_library_feeds_list_issues_and_public_documents(client):
 
 
 def test_widget_can_be_framed_and_speaks_the_chosen_language(client):
-    EventFactory(countries=["KZ"], title_en="Almaty seminar", title_ru="Семинар в Алматы")
+    EventFactory(
+        countries=["KZ"],
+        title_en="Almaty seminar",
+        title_ru="Семинар в Алматы",
+        venue_city="Almaty",
+        venue_city_ru="Алматы",
+    )
     EventFactory(countries=["TJ"], title_en="Dushanbe seminar")
     response = client.get("/api/widget/events/?country=KZ&lang=ru")
     body = response.content.decode()
     assert "X-Frame-Options" not in response
     assert "Семинар в Алматы" in body
+    assert " · Алматы</p>" in body
+    assert " · Almaty</p>" in client.get("/api/widget/events/?country=KZ&lang=en").content.decode()
     assert "Dushanbe" not in body
     assert '<html lang="ru">' in body
     assert client.get("/events/")["X-Frame-Options"] == "DENY"

@@ -20,6 +20,7 @@ PLAIN = (
     "description_ru",
     "time_zone",
     "venue_city",
+    "venue_city_ru",
     "venue_country",
     "venue_address",
     "platform",

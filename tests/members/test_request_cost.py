@@ -67,7 +67,7 @@ def test_a_members_simple_page_costs_one_query_the_user_with_their_profile(
         # The chrome drew on the user (signed in), the profile (their zone) and the
         # permissions (no secretariat link) without a query of its own.
         assert "Log out" in html
-        assert "Times are shown in Asia/Tashkent." in html
+        assert "Times are shown in Tashkent time, UTC+5." in html
         assert reverse("panel:home") not in html
 
 
@@ -88,7 +88,7 @@ def test_an_account_without_a_profile_costs_one_query_too(django_assert_num_quer
     with django_assert_num_queries(1):
         page = client.get(SIMPLE_PAGE)
     assert page.status_code == 200
-    assert "My account" in page.content.decode()
+    assert "My MIRPAL" in page.content.decode()
 
 
 def test_the_account_page_shows_the_profile_read_with_the_user(django_assert_num_queries):

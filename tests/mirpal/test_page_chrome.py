@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories.members import ProfileFactory, SecretariatFactory
@@ -50,10 +50,14 @@ def test_the_chrome_follows_the_language_of_each_request():
     for _ in range(2):
         english = client.get(reverse("about"), headers={"accept-language": "en"}).content.decode()
         russian = client.get(reverse("about"), headers={"accept-language": "ru"}).content.decode()
-        assert ("My account" in english, "Личный кабинет" in english) == (True, False)
-        assert ("My account" in russian, "Личный кабинет" in russian) == (False, True)
-        assert "Times are shown in Asia/Almaty." in english
-        assert "Время указано по часовому поясу Asia/Almaty." in russian
+        assert ("My MIRPAL" in english, "Мой MIRPAL" in english) == (True, False)
+        assert ("My MIRPAL" in russian, "Мой MIRPAL" in russian) == (False, True)
+        assert "<summary>Menu</summary>" in english
+        assert "<summary>Меню</summary>" in russian
+        assert "Times are shown in Astana and Almaty time, UTC+5." in english
+        assert "Часовой пояс: время Астаны и Алматы, UTC+5." in russian
+        assert '<a href="/privacy/">Privacy notice</a>' in english
+        assert '<a href="/privacy/">Уведомление о конфиденциальности</a>' in russian
         assert 'lang="ru"' in english
         assert 'lang="en"' in russian
 
@@ -66,11 +70,11 @@ def test_visitors_members_and_the_secretariat_each_see_their_own_links():
     for _ in range(2):
         member_page = member.get(reverse("about")).content.decode()
         staff_page = staff.get(reverse("about")).content.decode()
-        assert ("Log in" in anonymous, "My account" in anonymous) == (True, False)
-        assert ("Log in" in member_page, "My account" in member_page) == (False, True)
+        assert ("Log in" in anonymous, "My MIRPAL" in anonymous) == (True, False)
+        assert ("Log in" in member_page, "My MIRPAL" in member_page) == (False, True)
         assert (panel in member_page, panel in staff_page) == (False, True)
-        assert "Times are shown in Asia/Bishkek." in member_page
-        assert "Times are shown in Europe/Moscow." in staff_page
+        assert "Times are shown in Bishkek time, UTC+6." in member_page
+        assert "Times are shown in Moscow time, UTC+3." in staff_page
     assert "Log in" in Client().get(reverse("about")).content.decode()
 
 
@@ -117,3 +121,52 @@ def test_the_address_is_escaped_and_never_taken_for_a_mark(client):
     # Sent raw, as a crafted link might: quoted in the address, escaped in the attribute.
     request = client.get(search, QUERY_STRING='q="x&y=<b>')
     assert 'value="/library/search/?q=%22x&amp;y=%3Cb%3E"' in request.content.decode()
+
+
+def menu_links(html: str) -> list[str]:
+    """The addresses the phone's "Menu" disclosure holds, in order."""
+    menu = re.search(r'<details class="site-menu">.*?</details>', html, re.DOTALL).group(0)
+    return re.findall(r'<a (?:class="[^"]*" )?href="([^"]+)"', menu)
+
+
+def test_the_menu_holds_every_link_of_the_header_as_a_plain_list():
+    sections = [reverse(name) for name in ("events:list", "library:index", "members:experts")]
+    sections += [reverse("members:directory"), reverse("about")]
+    member = signed_in(ProfileFactory(status="approved").user)
+    staff = signed_in(SecretariatFactory())
+    for _ in range(2):
+        anonymous = Client().get(reverse("about")).content.decode()
+        assert menu_links(anonymous) == [
+            *sections,
+            reverse("account_login"),
+            reverse("account_signup"),
+        ]
+        assert menu_links(member.get(reverse("about")).content.decode()) == [
+            *sections,
+            reverse("my_mirpal"),
+        ]
+        assert menu_links(staff.get(reverse("about")).content.decode()) == [
+            *sections,
+            reverse("my_mirpal"),
+            reverse("panel:home"),
+        ]
+    # "My MIRPAL" leads to the member's page, which reaches the account page.
+    assert member.get(reverse("my_mirpal")).status_code == 200
+
+
+def test_the_footer_gives_the_secretariat_s_address_privacy_notice_and_terms(client):
+    def footer(html: str) -> str:
+        return re.search(r'<footer class="site-footer">.*?</footer>', html, re.DOTALL).group(0)
+
+    page = footer(client.get(reverse("about")).content.decode())
+    assert re.findall(r'<a href="([^"]+)">', page) == [
+        "mailto:secretariat@mirpal.example",
+        reverse("privacy"),
+        reverse("terms"),
+    ]
+    assert client.get(reverse("privacy")).status_code == 200
+    assert client.get(reverse("terms")).status_code == 200
+    # The address is part of what the memoised footer is keyed on.
+    with override_settings(SECRETARIAT_CONTACT_EMAIL="office@mirpal.example"):
+        page = footer(client.get(reverse("about")).content.decode())
+    assert '<a href="mailto:office@mirpal.example">office@mirpal.example</a>' in page

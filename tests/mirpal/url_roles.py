@@ -7,6 +7,8 @@ def cases(world):
     return [
         Case("home", everyone(200)),
         Case("about", everyone(200)),
+        Case("privacy", everyone(200)),
+        Case("terms", everyone(200)),
         Case("healthz", everyone(200)),
         # Browsers post Content-Security-Policy violations here (tests/mirpal/test_headers.py
         # posts real reports); a form is not a report.

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 
 from demo import events as events_demo
+from demo import history as history_demo
 from demo import library as library_demo
 from demo import members as members_demo
+from demo import portal as portal_demo
 from demo import roster as roster_demo
 
 
@@ -40,4 +42,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo data: {created['issues']} new magazine issue(s), "
             f"{created['documents']} new library document(s)"
+        )
+        self.stdout.write(f"demo data: {portal_demo.load()['supporters']} new partner(s), donor(s)")
+        # Three years of past applications, events and searches, for the panel's figures.
+        created = history_demo.load()
+        self.stdout.write(
+            f"demo data: {created['applications']} application(s) dated, "
+            f"{created['events']} past event(s), {created['searches']} past search(es)"
         )
