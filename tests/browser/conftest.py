@@ -81,9 +81,6 @@ LOCATOR_ACTIONS = (
 # line once the page is clean (run with MIRPAL_AXE_COLLECT=<file> to list every page's violations
 # instead of stopping at the first).
 AXE_EXEMPT = {
-    # drf-spectacular's Swagger UI for partner developers: no lang on <html>, its own colours
-    # (color-contrast) and buttons inside its operation summaries (nested-interactive).
-    "/api/docs/": "third-party Swagger UI",
     # Django's admin as it ships: breadcrumb links told apart by colour only (link-in-text-block),
     # split date and time inputs with one label for two fields (label), filter_horizontal's help
     # icons (aria-prohibited-attr), select2 autocompletes (aria-input-field-name).
