@@ -294,6 +294,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         default=20_000,
         help="members an event is published to from the admin (scenario 'publish')",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="times the table of pages is measured; the targets are judged on each ratio's median",
+    )
     parser.add_argument("--only", default="", help="run only scenarios whose name contains this")
     parser.add_argument(
         "--pages",
@@ -367,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     database_cpu = database_reader if database_reader.open() else None
     server: Server = server_start(workers=options.workers, log=log)
     server_cpu = ServerCpu(server.process.pid)
-    rows: list[report.Row] = []
+    rounds: list[list[report.Row]] = []
     try:
         cookies = {
             email: session_cookie(port=server.port, email=email, password=DEMO_PASSWORD)
@@ -378,9 +384,10 @@ def main(argv: list[str] | None = None) -> int:
             f"gunicorn: {options.workers} sync workers on {HOST}:{server.port}, DEBUG off, "
             f"{f'--config python:{config}' if config else 'no config module'}; "
             f"load: {generator.describe()}; {options.warmup:g} s warm-up + "
-            f"{options.duration:g} s per scenario; {os.cpu_count()} CPUs shared by server, "
-            "database and load generator\n"
+            f"{options.duration:g} s per scenario, {options.rounds} round(s); "
+            f"{os.cpu_count()} CPUs shared by server, database and load generator\n"
         )
+        requests = {}
         for scenario in scenarios:
             path = (
                 scenario.path() if scenario.path else reverse(scenario.url_name)
@@ -395,27 +402,37 @@ def main(argv: list[str] | None = None) -> int:
                 headers,
                 check_answer(port=server.port, path=path, headers=headers, markers=markers),
             )
-            if options.warmup > 0:
-                generator.run(port=server.port, path=path, headers=headers, duration=options.warmup)
-            wait_until_idle(server_cpu)
-            rows.append(
-                measure(
-                    scenario=scenario,
-                    name=scenario.name.format(**vars(options)),
-                    generator=generator,
-                    port=server.port,
-                    path=path,
-                    headers=headers,
-                    duration=options.duration,
-                    server_cpu=server_cpu,
-                    database_cpu=database_cpu,
+            requests[scenario.key] = (path, headers)
+        for number in range(1, max(options.rounds, 1) + 1):
+            rows: list[report.Row] = []
+            for scenario in scenarios:
+                path, headers = requests[scenario.key]
+                if options.warmup > 0:
+                    generator.run(
+                        port=server.port, path=path, headers=headers, duration=options.warmup
+                    )
+                wait_until_idle(server_cpu)
+                rows.append(
+                    measure(
+                        scenario=scenario,
+                        name=scenario.name.format(**vars(options)),
+                        generator=generator,
+                        port=server.port,
+                        path=path,
+                        headers=headers,
+                        duration=options.duration,
+                        server_cpu=server_cpu,
+                        database_cpu=database_cpu,
+                    )
                 )
-            )
+            rounds.append(rows)
+            if options.rounds > 1:
+                print(f"round {number} of {options.rounds}:")
+            print(report.table(rows) + "\n")
     finally:
         if database_cpu is not None:
             database_cpu.close()
         server.stop()
-    print(report.table(rows))
     for name in skipped:
         print(f"(not measured: {name.format(**vars(options))}; its code is not there yet)")
     print(
@@ -434,12 +451,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load generator: {generator.describe()}")
     print(machine_description(postgres_version=postgres_version))
-    lines = report.target_lines(rows)
+    lines = report.median_target_lines(rounds)
     if lines:
-        print("\ntargets of issue 14 (CPU per request, same run):")
+        print(
+            "\ntargets of issue 14 (CPU per request, same run"
+            + (f", median of {len(rounds)} rounds" if len(rounds) > 1 else "")
+            + "):"
+        )
         print("\n".join(lines))
     print(f"\nmake bench took {time.monotonic() - started:.0f} s")
-    if any(row.errors for row in rows):
+    if any(row.errors for rows in rounds for row in rows):
         print(f"some requests failed; see {log}", file=sys.stderr)
         return 1
     if options.pages:
