@@ -1,4 +1,4 @@
-"""What /healthz checks: the database and the broker both answer."""
+"""What /healthz and /healthz/ready check: does the database answer, does the broker."""
 
 from django.conf import settings
 from django.db import connection

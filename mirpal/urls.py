@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", include("api.router", namespace="v1")),
     path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("healthz/ready", views.healthz_ready, name="healthz_ready"),
     path("csp-report/", headers.csp_report, name="csp_report"),
     path("mail/preferences/", views.mail_preferences, name="mail_preferences"),
     path("mail/unsubscribe/<str:token>/", views.mail_unsubscribe, name="mail_unsubscribe"),

@@ -18,10 +18,31 @@ from mirpal.personal_data import email_mask
 @never_cache
 @require_GET
 def healthz(request):
+    """Monitoring's view: 503 when the database or the broker does not answer."""
     checks = {"database": health.database_answers(), "broker": health.broker_answers()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse(
         {"status": "ok" if status == 200 else "unavailable", **checks}, status=status
+    )
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """The process answers: touches nothing else, so a slow database does not get it restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def healthz_ready(request):
+    """A load balancer's view: ready while the database answers. The broker is reported, but its
+    outage does not take the node out: mail waits in the outbox and goes when it is back."""
+    database = health.database_answers()
+    broker = health.broker_answers(timeout=1.0)
+    return JsonResponse(
+        {"status": "ready" if database else "unavailable", "database": database, "broker": broker},
+        status=200 if database else 503,
     )
 
 

@@ -10,6 +10,8 @@ def cases(world):
         Case("privacy", everyone(200)),
         Case("terms", everyone(200)),
         Case("healthz", everyone(200)),
+        Case("healthz_live", everyone(200)),
+        Case("healthz_ready", everyone(200)),
         # Browsers post Content-Security-Policy violations here (tests/mirpal/test_headers.py
         # posts real reports); a form is not a report.
         Case("csp_report", everyone(405)),
