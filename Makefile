@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test bench lint format messages catalogue migrations-check browsers demo upgrade
+.PHONY: install run test test-rabbitmq bench lint format messages catalogue migrations-check browsers demo upgrade
 
 $(UV): requirements-uv.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -48,6 +48,18 @@ test: install
 	  if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then \
 	    echo "Chromium not installed: browser tests skipped (apt-get install chromium)"; fi; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
+
+# The broker is chosen by URL: the tests that go through a real worker and the outbox, once more
+# with RabbitMQ as the broker (.ci/run runs them after `make test`).
+BROKER_TESTS := tests/mirpal/test_health.py tests/mirpal/test_outbox.py \
+  tests/mirpal/test_outbox_smtp.py tests/mirpal/test_outbox_worker.py \
+  tests/mirpal/test_outbox_files.py tests/events/test_mail_worker.py \
+  tests/events/test_mail_invitations.py tests/events/test_mail_invitation_runs_worker.py \
+  tests/panel/test_message_runs_worker.py tests/api/test_webhooks.py
+RABBITMQ_URL ?= amqp://guest:guest@127.0.0.1:5672//
+test-rabbitmq: install
+	@echo "broker: $(RABBITMQ_URL)"
+	CELERY_BROKER_URL=$(RABBITMQ_URL) MIRPAL_TESTING=1 $(PY) -m pytest -p no:cacheprovider $(BROKER_TESTS)
 
 # Load from wrk (installed with apt-get when missing and run as root; else the Python generator),
 # CPU per request from /proc. E.g. BENCH_ARGS="--pages --only directory --duration 5 --warmup 1".

@@ -142,7 +142,10 @@ def purge_test_queue() -> None:
     from mirpal.celery import app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+        try:
+            conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+        except conn.channel_errors:  # RabbitMQ: the queue is not declared yet, so nothing is left
+            pass
 
 
 def wait_until(condition, *, timeout: float, interval: float = 0.2) -> bool:
