@@ -67,8 +67,6 @@ def main() -> int:
             "beat",
             "--loglevel",
             "INFO",
-            "--schedule",
-            str(embedded.DATA_DIR / "celerybeat-schedule"),
         ],
     }
     processes = {

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     # allauth.mfa's list of security keys shows "added 3 days ago" with humanize's naturaltime.
     "django.contrib.humanize",
+    # Django's own form and widget templates, for the TemplatesSetting renderer (FORM_RENDERER).
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
@@ -143,6 +145,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through TEMPLATES above, so templates/ can override one: the admin's date and
+# time pair gets a label for each of its two inputs (templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: PostgreSQL only; the embedded server when DATABASE_URL is unset.
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.postgres_url()
@@ -241,6 +246,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=50),
     },
 }
+# One scheduler however many machines start beat: celery-redbeat keeps the schedule and a lock in
+# Redis; a second beat waits on the lock and takes over when the first stops or dies (within
+# REDBEAT_LOCK_SECONDS). The broker's Redis when the broker is Redis, as clearing the cache must not
+# drop the lock; the cache's otherwise. Each queue its own keys, so test runs don't share a lock.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+CELERY_REDBEAT_REDIS_URL = os.environ.get("REDBEAT_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else REDIS_URL
+)
+CELERY_REDBEAT_REDIS_OPTIONS = {}
+CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:redbeat:{CELERY_TASK_DEFAULT_QUEUE}"
+CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("REDBEAT_LOCK_SECONDS", "30"))
 CELERY_TIMEZONE = "UTC"
 # Security events (sign-ins, failures, changes to how one signs in) are kept this long.
 SECURITY_EVENTS_RETENTION_DAYS = int(os.environ.get("SECURITY_EVENTS_RETENTION_DAYS", "365"))
