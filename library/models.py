@@ -292,6 +292,66 @@ class Document(models.Model):
         return [str(labels.get(code, code)) for code in self.countries]
 
 
+class DownloadDay(models.Model):
+    """The downloads of one document or one magazine issue on one day of the site's time zone.
+
+    Each download adds one to its row with a single INSERT ... ON CONFLICT DO UPDATE
+    (library.services), so concurrent downloads lose no count; the item's download_count keeps
+    the total, which the lists sort by. Counts made before the days were recorded have no row."""
+
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="download_days",
+        db_index=False,  # the unique constraints below lead with it
+    )
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("magazine issue"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="download_days",
+        db_index=False,  # the unique constraints below lead with it
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("downloads"), default=1)
+
+    class Meta:
+        ordering = ["-day", "pk"]
+        verbose_name = _("downloads of a day")
+        verbose_name_plural = _("downloads by day")
+        # The figures read a period of days across all items.
+        indexes = [models.Index(fields=["day"], name="library_download_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(document__isnull=False, issue__isnull=True)
+                | models.Q(document__isnull=True, issue__isnull=False),
+                name="library_downloadday_one_item",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1), name="library_downloadday_count_positive"
+            ),
+            # The targets of the services' ON CONFLICT clauses: one row per item and day.
+            models.UniqueConstraint(
+                fields=["document", "day"],
+                condition=models.Q(document__isnull=False),
+                name="library_downloadday_document_day",
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "day"],
+                condition=models.Q(issue__isnull=False),
+                name="library_downloadday_issue_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id or self.issue_id} {self.day}: {self.count}"
+
+
 class DocumentSearchRow(models.Model):
     """A narrow copy of what search reads of each document, written by a database trigger on
     library_document (migration 0005) and never by Django.

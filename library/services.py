@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -297,13 +297,41 @@ def document_text_requeue(*, document_ids: Iterable[int]) -> int:
     return len(ids)
 
 
+# One statement per download, atomic on its own: the item's total goes up by one and, only if the
+# item exists, its row for the day is created at 1 or, when a concurrent download made it first,
+# raised by one under the row's lock (ON CONFLICT DO UPDATE). The conflict targets are the partial
+# unique constraints library_downloadday_document_day and _issue_day.
+_DOWNLOAD_SQL = """
+WITH counted AS (
+    UPDATE {table} SET download_count = download_count + 1 WHERE id = %(pk)s RETURNING id
+)
+INSERT INTO library_downloadday ({column}, day, count)
+SELECT id, %(day)s, 1 FROM counted
+ON CONFLICT ({column}, day) WHERE {column} IS NOT NULL
+DO UPDATE SET count = library_downloadday.count + 1
+"""
+_DOCUMENT_DOWNLOAD_SQL = _DOWNLOAD_SQL.format(table="library_document", column="document_id")
+_ISSUE_DOWNLOAD_SQL = _DOWNLOAD_SQL.format(table="library_issue", column="issue_id")
+
+
+def download_day_today() -> datetime.date:
+    """Today in the site's time zone (settings.TIME_ZONE), whatever zone the viewer's request
+    activated: the figures count a day the same for everyone."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def document_download_register(*, document_id: int) -> None:
-    """Count one download; the database adds, so concurrent downloads lose no count."""
-    Document.objects.filter(pk=document_id).update(download_count=F("download_count") + 1)
+    """Count one download of the document in its total and in today's row (DownloadDay), in one
+    statement; the database adds, so concurrent downloads lose no count. A document that no
+    longer exists counts nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DOCUMENT_DOWNLOAD_SQL, {"pk": document_id, "day": download_day_today()})
 
 
 def issue_download_register(*, issue_id: int) -> None:
-    Issue.objects.filter(pk=issue_id).update(download_count=F("download_count") + 1)
+    """Count one download of the issue's PDF, as document_download_register does."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ISSUE_DOWNLOAD_SQL, {"pk": issue_id, "day": download_day_today()})
 
 
 def issue_save(

@@ -1,4 +1,5 @@
-"""The demo network's past: three years of applications, events and searches, loaded once."""
+"""The demo network's past: three years of applications, events, searches and downloads, loaded
+once."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Attendance, Event, Registration
-from library.models import Issue, SearchLog
+from library.models import Document, DownloadDay, Issue, SearchLog
 from members.models import MembershipDecision, Profile
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,8 @@ def snapshot() -> dict:
         "attendance": Attendance.objects.count(),
         "searches": SearchLog.objects.count(),
         "issue_downloads": Issue.objects.aggregate(total=Sum("download_count"))["total"],
+        "document_downloads": Document.objects.aggregate(total=Sum("download_count"))["total"],
+        "download_days": list(DownloadDay.objects.order_by("pk").values_list("pk", "day", "count")),
     }
 
 
@@ -60,6 +63,40 @@ def test_applications_spread_over_three_years_with_a_decision_each():
         assert decisions[-1].decided_at == profile.status_changed_at
 
 
+def test_downloads_by_day_over_three_years_add_up_to_the_counters():
+    load_demo()
+    today = timezone.now().date()
+    days = DownloadDay.objects.all()
+    assert days.filter(issue__isnull=False).exists()
+    assert days.filter(document__isnull=False).exists()
+    oldest, newest = (
+        min(days.values_list("day", flat=True)),
+        max(days.values_list("day", flat=True)),
+    )
+    assert (
+        today - datetime.timedelta(days=3 * 366) < oldest < today - datetime.timedelta(days=2 * 365)
+    )
+    assert today - datetime.timedelta(days=3) <= newest < today
+    # Every item's total is the sum of its days, for the issues and the documents alike.
+    for model, path in [(Issue, "issue"), (Document, "document")]:
+        sums = dict(
+            days.filter(**{f"{path}__isnull": False})
+            .values(path)
+            .annotate(total=Sum("count"))
+            .values_list(path, "total")
+        )
+        totals = dict(model.objects.values_list("pk", "download_count"))
+        assert {pk: total for pk, total in totals.items() if total} == sums
+    # Newer issues are read more: the newest more than the oldest, over the same days.
+    issues = Issue.objects.order_by("number")
+    oldest_issue, newest_issue = issues.first(), issues.last()
+    window = {"day__gte": newest_issue.published_on + datetime.timedelta(days=60)}
+    assert (
+        days.filter(issue=newest_issue, **window).aggregate(total=Sum("count"))["total"]
+        > 2 * days.filter(issue=oldest_issue, **window).aggregate(total=Sum("count"))["total"]
+    )
+
+
 def test_the_panels_figures_show_three_years(client, secretariat):
     load_demo()
     client.force_login(secretariat)
@@ -86,6 +123,16 @@ def test_the_panels_figures_show_three_years(client, secretariat):
     assert all(total > 0 for total in by_year("events-month", "registered"))
     assert all(total > 0 for total in by_year("events-month", "attended"))
     assert all(total > 10 for total in by_year("searches-month", "searches"))
+    assert all(total > 100 for total in by_year("library-downloads", "documents"))
+    assert all(total > 1000 for total in by_year("library-downloads", "issues"))
+    # Summer and the new year are quieter than spring and autumn.
+    issues = {
+        datetime.date.fromisoformat(row.code + "-01"): row.values[1]
+        for row in figures["library-downloads"].rows
+    }
+    quiet = [total for month, total in issues.items() if month.month in (1, 7, 8)]
+    busy = [total for month, total in issues.items() if month.month in (3, 4, 10)]
+    assert sum(quiet) / len(quiet) < sum(busy) / len(busy)
     applied = [row.values[0] for row in figures["members-month"].rows]
     assert max(applied) < sum(applied) / 4  # no spike: no month holds a quarter of them
     page = response.content.decode()

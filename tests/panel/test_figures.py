@@ -1,8 +1,17 @@
+import csv
 import datetime
+import io
+import re
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from library.models import Document, DownloadDay, Issue
 from panel.selectors.figures import figure, figures_all
 from panel.selectors.periods import Period, period_default
 from panel.selectors.report import documents_published, events_held, issues_published
+from tests.factories.library import DocumentFactory, IssueFactory, pdf_upload
 from tests.panel.conftest import QUARTER
 
 
@@ -77,12 +86,94 @@ def test_library_searches_and_downloads(known):
         ("patent", (2,)),
         ("remittances", (1,)),
     ]
-    # Download counters have no date: the whole library counts, whatever the period.
-    assert table("library-downloads") == {
-        "report": {"items": 2, "downloads": 12},
-        "study": {"items": 1, "downloads": 0},
-        "issue": {"items": 1, "downloads": 4},
-    }
+    # The download counters carry no day: the figure counts only the days recorded (none here).
+    assert table("library-downloads") == {}
+
+
+@pytest.fixture
+def download_days(known) -> None:
+    """Downloads by day around the quarter: every expected number below follows from here."""
+    report, study = Document.objects.order_by("pk")[1:3]  # of 31 December and 31 March
+    issue = Issue.objects.get()
+    for item, day, count in [
+        ({"document": report}, datetime.date(2025, 12, 31), 9),  # before the quarter
+        ({"document": report}, datetime.date(2026, 1, 1), 3),
+        ({"document": report}, datetime.date(2026, 1, 31), 2),
+        ({"document": report}, datetime.date(2026, 3, 31), 4),
+        ({"document": report}, datetime.date(2026, 4, 1), 8),  # after it
+        ({"document": study}, datetime.date(2026, 1, 15), 1),
+        ({"document": study}, datetime.date(2026, 2, 10), 5),
+        ({"issue": issue}, datetime.date(2026, 2, 1), 6),
+        ({"issue": issue}, datetime.date(2026, 2, 28), 1),
+        ({"issue": issue}, datetime.date(2026, 3, 1), 2),
+    ]:
+        DownloadDay.objects.create(day=day, count=count, **item)
+
+
+def test_downloads_by_month_on_the_figures_page(client, secretariat, download_days):
+    client.force_login(secretariat)
+
+    response = client.get(reverse("panel:figures"), {"start": "2026-01-01", "end": "2026-03-31"})
+
+    assert response.status_code == 200
+    downloads = {item.slug: item for item in response.context["figures"]}["library-downloads"]
+    assert downloads.title == "Library downloads"
+    assert downloads.dimension == "Month"
+    assert downloads.series == (("documents", "Documents"), ("issues", "Magazine issues"))
+    assert [(row.code, row.values) for row in downloads.rows] == [
+        ("2026-01", (6, 0)),
+        ("2026-02", (5, 7)),
+        ("2026-03", (4, 2)),
+    ]
+    assert downloads.totals == (15, 9)
+    assert downloads.chart_data()["type"] == "line"
+    page = response.content.decode()
+    section = page[page.index('id="figure-library-downloads"') :]
+    section = section[: section.index("</section>")]
+    cells = re.findall(r'<td class="number">(\d+)</td>', section)
+    assert cells == ["6", "0", "5", "7", "4", "2", "15", "9"]
+
+
+def test_downloads_by_month_as_csv(client, secretariat, download_days):
+    client.force_login(secretariat)
+
+    response = client.get(
+        reverse("panel:figure_csv", args=["library-downloads"]),
+        {"start": "2026-02-01", "end": "2026-04-30"},
+    )
+
+    text = b"".join(response.streaming_content).decode()
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == [
+        ["code", "Month", "Documents", "Magazine issues"],
+        ["2026-02", "February 2026", "5", "7"],
+        ["2026-03", "March 2026", "4", "2"],
+        ["2026-04", "April 2026", "8", "0"],
+    ]
+
+
+def test_a_download_through_its_link_shows_in_this_months_figures(
+    client, secretariat, tmp_path, settings
+):
+    settings.PROTECTED_MEDIA_ROOT = tmp_path
+    document = DocumentFactory(file=pdf_upload("Read this month"))
+    issue = IssueFactory(pdf=pdf_upload("Migration 21"))
+    for url in [
+        reverse("library:document_download", args=[document.pk]),
+        reverse("library:document_download", args=[document.pk]),
+        reverse("library:issue_pdf", args=[issue.number]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    client.force_login(secretariat)
+
+    response = client.get(reverse("panel:figures"))  # the last twelve months, to today
+
+    downloads = {item.slug: item for item in response.context["figures"]}["library-downloads"]
+    this_month = downloads.rows[-1]
+    assert this_month.code == timezone.now().strftime("%Y-%m")
+    assert this_month.values == (2, 1)
+    assert downloads.totals == (2, 1)
 
 
 def test_a_period_with_nothing_in_it(known):
@@ -141,11 +232,21 @@ def test_default_period_is_the_last_twelve_months():
     assert len(period_default(datetime.date(2026, 1, 31)).months()) == 12
 
 
-def test_all_figures_take_the_same_number_of_queries_at_two_sizes(known, django_assert_num_queries):
+def test_all_figures_take_the_same_number_of_queries_at_two_sizes(
+    download_days, django_assert_num_queries
+):
     with django_assert_num_queries(30):
         figures_all(period=QUARTER)
     from tests.factories.members import ProfileFactory
 
     ProfileFactory.create_batch(30, country="UZ")
+    for number in range(30):
+        document = DocumentFactory(kind="study")
+        for day in range(1, 90, 7):
+            DownloadDay.objects.create(
+                document=document,
+                day=QUARTER.start + datetime.timedelta(days=day),
+                count=number + 1,
+            )
     with django_assert_num_queries(30):
         figures_all(period=QUARTER)
