@@ -44,9 +44,10 @@ class Command(BaseCommand):
             f"{created['documents']} new library document(s)"
         )
         self.stdout.write(f"demo data: {portal_demo.load()['supporters']} new partner(s), donor(s)")
-        # Three years of past applications, events and searches, for the panel's figures.
+        # Three years of past applications, events, searches and downloads, for the panel's figures.
         created = history_demo.load()
         self.stdout.write(
             f"demo data: {created['applications']} application(s) dated, "
-            f"{created['events']} past event(s), {created['searches']} past search(es)"
+            f"{created['events']} past event(s), {created['searches']} past search(es), "
+            f"{created['downloads']} past download(s)"
         )
