@@ -408,7 +408,11 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of gunicorn (nginx, a load balancer) that set X-Forwarded-Proto and add to
+# X-Forwarded-For. Only with one configured are those headers believed: a client talking to
+# gunicorn directly could otherwise claim HTTPS or another address, past the rate limits.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or os.environ.get("API_NUM_PROXIES") or "0")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -535,8 +539,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Proxies in front of gunicorn that add X-Forwarded-For; 0 trusts only the socket address.
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # 0 trusts only the socket address.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 # Requests per minute, counted per key (partners, personal tokens) or per address (anonymous).
 API_RATE_KEY = int(os.environ.get("API_RATE_KEY", "600"))

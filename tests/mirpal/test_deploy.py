@@ -89,3 +89,31 @@ def test_no_secret_key_is_written_in_the_repository():
     settings_text = (ROOT / "mirpal" / "settings.py").read_text()
     assert "insecure-development-key" not in settings_text
     assert 'SECRET_KEY = "' not in settings_text
+
+
+PROXY_PROBE = """
+from django.test import RequestFactory
+from rest_framework.throttling import AnonRateThrottle
+from mirpal.security_events import client_ip
+request = RequestFactory().get(
+    "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_PROTO="https",
+    HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9",
+)
+print(request.is_secure(), AnonRateThrottle().get_ident(request), client_ip(request))
+"""
+
+
+def _behind(proxies: str | None) -> list[str]:
+    env = {key: value for key, value in os.environ.items() if key != "PROXY_COUNT"}
+    if proxies is not None:
+        env["PROXY_COUNT"] = proxies
+    result = _manage("shell", "-c", PROXY_PROBE, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split()
+
+
+def test_forwarded_headers_are_believed_only_from_a_configured_proxy():
+    # Straight to gunicorn: a client claiming HTTPS or another address is not believed.
+    assert _behind(None) == ["False", "10.0.0.2", "10.0.0.2"]
+    # Behind one proxy (nginx): its scheme, and the address it saw, the last one it added.
+    assert _behind("1") == ["True", "203.0.113.9", "203.0.113.9"]
