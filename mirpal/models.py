@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mirpal.bilingual import Localized
 from mirpal.countries import Country
@@ -25,7 +26,9 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_en = models.CharField(_("name in English"), max_length=120)
     name_ru = models.CharField(_("name in Russian"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("order in a list", "position"), default=0
+    )
 
     class Meta:
         ordering = ["position", "slug"]

@@ -80,12 +80,7 @@ LOCATOR_ACTIONS = (
 # Pages left unchecked, by the start of their path, with the reason. Each was reported; remove its
 # line once the page is clean (run with MIRPAL_AXE_COLLECT=<file> to list every page's violations
 # instead of stopping at the first).
-AXE_EXEMPT = {
-    # Django's admin as it ships: breadcrumb links told apart by colour only (link-in-text-block),
-    # split date and time inputs with one label for two fields (label), filter_horizontal's help
-    # icons (aria-prohibited-attr), select2 autocompletes (aria-input-field-name).
-    "/secretariat/admin/": "Django admin's own markup",
-}
+AXE_EXEMPT: dict[str, str] = {}
 
 
 # The ports of the site under test (the live server's), when a test has one: a stand-in for
