@@ -120,7 +120,12 @@ class ExpertSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, expert) -> str | None:
-        return site_url(expert.photo.url) if expert.photo else None
+        # The site's photo view, as the roster pages use: the file's own URL is a link the
+        # bucket signs for a minute, or a /media/ path nothing serves in production.
+        if not expert.photo:
+            return None
+        photo = reverse("members:expert_photo", args=[expert.pk])
+        return site_url(f"{photo}?v={int(expert.updated_at.timestamp())}")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, expert) -> str:

@@ -1,8 +1,5 @@
 from django import forms
-from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
-from django.db.models.fields.files import FieldFile
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from library.enums import ARTICLE_KIND, ARTICLE_KIND_LABEL, DocumentKind
@@ -11,6 +8,7 @@ from library.pdf import image_inspect, pdf_inspect
 from library.search import SearchFilters
 from mirpal.countries import Country
 from mirpal.languages import SpokenLanguage
+from mirpal.stored_files import StoredFileLinksMixin, StoredFileWidget
 from mirpal.widgets import FastSelect
 
 # Longer searches are cut here: no one types more, and a pasted page would only slow the database.
@@ -85,49 +83,6 @@ def _countries_field() -> forms.MultipleChoiceField:
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-
-class StoredFileLink:
-    """What the admin's file widget shows for a stored file: its name, linked to `url`."""
-
-    def __init__(self, *, name: str, url: str) -> None:
-        self.name, self.url = name, url
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class StoredFileWidget(AdminFileWidget):
-    """The admin's file input for library files. Their storage has no URLs (a file is served
-    only by a library view that checks who asks), so the form names the view to link to."""
-
-    link_url = ""
-
-    def is_initial(self, value) -> bool:
-        # The base class asks the storage for .url, which library storage refuses.
-        return isinstance(value, FieldFile) and bool(value)
-
-    def format_value(self, value):
-        if self.is_initial(value):
-            return StoredFileLink(name=value.name.rsplit("/", 1)[-1], url=self.link_url)
-        return None
-
-
-class StoredFileLinksMixin:
-    """Gives each file field's widget the address of the view serving the stored file."""
-
-    file_views: dict[str, tuple[str, str]] = {}  # field -> (URL name, instance attribute)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            return
-        for field, (url_name, attribute) in self.file_views.items():
-            widget = self.fields[field].widget
-            if isinstance(widget, StoredFileWidget):
-                # Read now, before validation copies a new (unsaved) issue number onto the
-                # instance: the link must reach the file where it is served today.
-                widget.link_url = reverse(url_name, args=[getattr(self.instance, attribute)])
 
 
 class DocumentAdminForm(StoredFileLinksMixin, forms.ModelForm):

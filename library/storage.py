@@ -1,32 +1,23 @@
-"""Where library files live: outside MEDIA_ROOT and without a URL, so that only the library's
-views serve them."""
+"""Where library files live: settings.STORAGES["protected"] (a folder outside MEDIA_ROOT, or the
+bucket's protected/ folder), without a URL, so that only the library's views serve them."""
 
 from __future__ import annotations
 
 import os
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+from mirpal.storage import AliasedStorage
 
 
 @deconstructible
-class ProtectedStorage(FileSystemStorage):
-    """A file system storage under PROTECTED_MEDIA_ROOT, read from settings on each use (tests
-    point it at a temporary folder), that refuses to make URLs: a file is reached through a view
-    that checks who is asking, never through a guessable media address."""
+class ProtectedStorage(AliasedStorage):
+    """The "protected" storage as settings name it at each use, refusing to make URLs: a file is
+    reached through a view that checks who is asking (mirpal.storage.stored_file_response),
+    never through an address in a page."""
 
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PROTECTED_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
+    alias = "protected"
 
     def url(self, name):
         raise ValueError("Library files have no public URL; link to the library's download view.")

@@ -1,8 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -15,6 +14,7 @@ from members.permissions import is_member
 from mirpal.countries import Country
 from mirpal.fragments import cached_fragment, cached_value
 from mirpal.models import Topic
+from mirpal.storage import stored_file_response
 
 PER_PAGE = 20
 
@@ -164,10 +164,11 @@ def issue_pdf(request, number):
     if chosen is None or not chosen.pdf:
         raise Http404
     services.issue_download_register(issue_id=chosen.pk)
-    return FileResponse(
-        chosen.pdf.open("rb"),
+    return stored_file_response(
+        chosen.pdf,
         content_type="application/pdf",
         filename=f"migration21-{chosen.number}.pdf",
+        signed_link=True,
     )
 
 
@@ -178,12 +179,12 @@ def issue_cover(request, number):
         raise Http404
     content_types = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
     extension = chosen.cover.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        chosen.cover.open("rb"),
+    # Streamed, not a signed link: the answer is cached an hour, longer than a link lives.
+    return stored_file_response(
+        chosen.cover,
         content_type=content_types.get(extension, "application/octet-stream"),
+        public_max_age=3600,
     )
-    patch_cache_control(response, public=True, max_age=3600)
-    return response
 
 
 @require_GET
@@ -221,12 +222,13 @@ def document_download(request, pk):
         services.document_download_register(document_id=chosen.pk)
         return redirect(chosen.external_url)
     services.document_download_register(document_id=chosen.pk)
-    response = FileResponse(
-        chosen.file.open("rb"), content_type="application/pdf", filename=f"{chosen.slug}.pdf"
+    return stored_file_response(
+        chosen.file,
+        content_type="application/pdf",
+        filename=f"{chosen.slug}.pdf",
+        private=chosen.members_only,
+        signed_link=True,
     )
-    if chosen.members_only:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @require_GET

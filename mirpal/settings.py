@@ -388,8 +388,52 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # In development and tests whitenoise serves straight from static/, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Uploads live in MEDIA_ROOT and PROTECTED_MEDIA_ROOT, or, when these four name a bucket, in it
+# (mirpal/storage.py). Its objects are private (no ACL is set): views check who asks, then stream
+# a file or redirect to a link signed for MIRPAL_S3_URL_SECONDS (0: always stream, for a bucket
+# the browsers cannot reach).
+MIRPAL_S3_ENDPOINT_URL = os.environ.get("MIRPAL_S3_ENDPOINT_URL", "")
+MIRPAL_S3_BUCKET = os.environ.get("MIRPAL_S3_BUCKET", "")
+MIRPAL_S3_ACCESS_KEY_ID = os.environ.get("MIRPAL_S3_ACCESS_KEY_ID", "")
+MIRPAL_S3_SECRET_ACCESS_KEY = os.environ.get("MIRPAL_S3_SECRET_ACCESS_KEY", "")
+MIRPAL_S3_REGION = os.environ.get("MIRPAL_S3_REGION", "us-east-1")
+MIRPAL_S3_URL_SECONDS = int(os.environ.get("MIRPAL_S3_URL_SECONDS", "60"))
+MIRPAL_S3_STORAGES = {
+    alias: {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": MIRPAL_S3_ENDPOINT_URL,
+            "bucket_name": MIRPAL_S3_BUCKET,
+            "access_key": MIRPAL_S3_ACCESS_KEY_ID,
+            "secret_key": MIRPAL_S3_SECRET_ACCESS_KEY,
+            "region_name": MIRPAL_S3_REGION,
+            "location": location,
+            "default_acl": None,
+            # As on disk: a name in use gets a suffix instead of replacing another file.
+            "file_overwrite": False,
+            "querystring_expire": MIRPAL_S3_URL_SECONDS,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+    for alias, location in (("default", "media"), ("protected", "protected"))
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **(
+        MIRPAL_S3_STORAGES
+        if all(
+            (
+                MIRPAL_S3_ENDPOINT_URL,
+                MIRPAL_S3_BUCKET,
+                MIRPAL_S3_ACCESS_KEY_ID,
+                MIRPAL_S3_SECRET_ACCESS_KEY,
+            )
+        )
+        else {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "protected": {"BACKEND": "mirpal.storage.ProtectedFileSystemStorage"},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from library.forms import StoredFileLinksMixin, StoredFileWidget
 from library.pdf import image_inspect
+from mirpal.stored_files import StoredFileLinksMixin, StoredFileWidget
 from portal.models import Supporter
 
 

@@ -2,11 +2,10 @@ import math
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -19,6 +18,7 @@ from mirpal.fragments import (
     versioned_keys,
     versioned_set,
 )
+from mirpal.storage import stored_file_response
 from portal import selectors
 from portal.models import Supporter
 
@@ -164,13 +164,9 @@ def supporter_logo(request, pk: int):
         raise Http404
     content_types = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
     extension = supporter.logo.name.rsplit(".", 1)[-1]
-    try:
-        logo = supporter.logo.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(logo, content_type=content_types.get(extension, "image/png"))
-    patch_cache_control(response, public=True, max_age=86400)
-    return response
+    return stored_file_response(
+        supporter.logo, content_type=content_types.get(extension, "image/png"), public_max_age=86400
+    )
 
 
 @require_GET

@@ -10,6 +10,7 @@ from members.permissions import sees_member_emails
 from members.roster import services
 from members.roster.enums import ExpertRequestStatus, HelpKind
 from members.roster.export import roster_csv_response
+from members.roster.forms import ExpertAdminForm
 from members.roster.models import Expert, ExpertLink, ExpertRequest, ExpertRequestNote
 from members.roster.selectors import EXPORT_PERMISSION
 from mirpal.admin_audit import AuditedAdminMixin
@@ -64,6 +65,7 @@ def export_csv(modeladmin, request, queryset):
 
 @admin.register(Expert)
 class ExpertAdmin(MemberEmailSearchMixin, AuditedAdminMixin, admin.ModelAdmin):
+    form = ExpertAdminForm
     list_display = ["name_en", "name_ru", "affiliation_en", "countries", "is_listed", "user"]
     list_filter = ["is_listed", HelpKindFilter, LanguageFilter, "topics"]
     search_fields = [

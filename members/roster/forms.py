@@ -6,6 +6,7 @@ from members.roster.models import Expert
 from members.roster.selectors import country_choices
 from mirpal.languages import SpokenLanguage
 from mirpal.models import Topic
+from mirpal.stored_files import StoredFileLinksMixin, StoredFileWidget
 from mirpal.widgets import FastSelect, FastSelectMultiple
 
 
@@ -119,3 +120,16 @@ class ExpertRequestNoteForm(forms.Form):
     note = forms.CharField(
         label=_("Internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ExpertAdminForm(StoredFileLinksMixin, forms.ModelForm):
+    """The secretariat's form for an expert: the current photo links to the roster's photo view,
+    the address that serves it wherever it is stored."""
+
+    class Meta:
+        model = Expert
+        # The admin's fieldsets name the form's fields; this base only sets the photo's widget.
+        fields = ["photo"]
+        widgets = {"photo": StoredFileWidget}
+
+    file_views = {"photo": ("members:expert_photo", "pk")}

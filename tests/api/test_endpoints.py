@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -9,7 +10,7 @@ from events.models import Session
 from mirpal.models import Topic
 from tests.factories.events import EventFactory, in_days
 from tests.factories.library import ArticleFactory, DocumentFactory, IssueFactory
-from tests.factories.roster import ExpertFactory
+from tests.factories.roster import ExpertFactory, photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +220,17 @@ def test_page_outside_the_list_is_a_404_not_an_error(client, page):
     IssueFactory()
     response = client.get(f"/api/v1/issues/?lang=en&page={page}")
     assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+
+
+def test_an_experts_photo_is_the_sites_photo_view_and_answers(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    expert = ExpertFactory(photo=photo_upload("amina.png"))
+    photo = client.get("/api/v1/experts/").json()["results"][0]["photo"]
+
+    path = reverse("members:expert_photo", args=[expert.pk])
+    assert photo == f"{settings.SITE_URL}{path}?v={int(expert.updated_at.timestamp())}"
+    answer = client.get(photo.removeprefix(settings.SITE_URL))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "image/png"
+    with expert.photo.open("rb") as stored:
+        assert answer.content == stored.read()

@@ -262,6 +262,13 @@ def test_admin_adds_an_expert(client_for, media_root):
     assert list(expert.links.values_list("url", flat=True)) == ["https://example.org/new"]
     assert expert.photo.name == "experts/photos/new.png"
 
+    # The change form links the current photo to the roster's photo view, not to /media/.
+    change = client_for("secretariat").get(reverse("admin:members_expert_change", args=[expert.pk]))
+    photo_url = reverse("members:expert_photo", args=[expert.pk])
+    assert f'href="{photo_url}"' in change.content.decode()
+    assert "/media/" not in change.content.decode()
+    assert client_for("secretariat").get(photo_url).status_code == 200
+
 
 def test_admin_refuses_an_oversized_photo_and_saves_nothing(client_for, media_root, settings):
     settings.EXPERT_PHOTO_MAX_BYTES = 1024 * 1024
