@@ -55,7 +55,8 @@ BROKER_TESTS := tests/mirpal/test_health.py tests/mirpal/test_outbox.py \
   tests/mirpal/test_outbox_smtp.py tests/mirpal/test_outbox_worker.py \
   tests/mirpal/test_outbox_files.py tests/events/test_mail_worker.py \
   tests/events/test_mail_invitations.py tests/events/test_mail_invitation_runs_worker.py \
-  tests/panel/test_message_runs_worker.py tests/api/test_webhooks.py
+  tests/panel/test_message_runs_worker.py tests/api/test_webhooks.py \
+  tests/mirpal/test_observability_processes.py
 RABBITMQ_URL ?= amqp://guest:guest@127.0.0.1:5672//
 test-rabbitmq: install
 	@echo "broker: $(RABBITMQ_URL)"

