@@ -448,6 +448,8 @@ STORAGES = {
 
 # --- Security: `manage.py check --deploy` passes with DEBUG off and a real SECRET_KEY.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+# A load balancer probes each node over plain HTTP, not through the TLS in front of it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(

@@ -80,3 +80,12 @@ def test_not_ready_when_the_database_does_not_answer(client):
     assert response.json()["status"] == "unavailable"
     assert response.json()["database"] is False
     assert live.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_balancers_plain_http_probe_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz/ready").status_code == 200
+    assert client.get("/healthz/live").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
