@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bench import report
+from bench import nodes, report
 from bench.cpu import DatabaseCpu, ServerCpu, children, machine_description
 from bench.load import run_load
 from bench.scenarios import LOGOUT_FORM, SCENARIOS, Scenario
@@ -429,6 +429,24 @@ def main(argv: list[str] | None = None) -> int:
             if options.rounds > 1:
                 print(f"round {number} of {options.rounds}:")
             print(report.table(rows) + "\n")
+        proxied = nodes.measure_behind_nginx(
+            options=options,
+            first=server,
+            requests=requests,
+            scenarios=scenarios,
+            measure=measure,
+            generator=generator,
+            database_cpu=database_cpu,
+        )
+        if proxied:
+            # Beside the same pages served straight by one node, and the bare view.
+            direct = [
+                row
+                for row in rounds[-1]
+                if row.key in (report.BARE, report.BARE_AGAIN, *nodes.BEHIND_NGINX)
+            ]
+            print("one node and two nodes behind nginx (deploy/nginx), last round's direct rows:")
+            print(report.table(direct + proxied) + "\n")
     finally:
         if database_cpu is not None:
             database_cpu.close()
