@@ -255,8 +255,22 @@ CELERY_BEAT_SCHEDULE = {
 # drop the lock; the cache's otherwise. Each queue its own keys, so test runs don't share a lock.
 CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 5
-CELERY_REDBEAT_REDIS_URL = os.environ.get("REDBEAT_REDIS_URL") or (
-    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else REDIS_URL
+
+
+def _redis_url_of_broker(broker_url: str) -> str | None:
+    """The broker's Redis as redis-py names it (kombu's redis+socket:// is unix:// there), or
+    None for another broker."""
+    if broker_url.startswith(("redis://", "rediss://")):
+        return broker_url
+    if broker_url.startswith("redis+socket://"):
+        path, _, query = broker_url.removeprefix("redis+socket://").partition("?")
+        database = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+        return f"unix://{path}?db={database.get('virtual_host', '0')}"
+    return None
+
+
+CELERY_REDBEAT_REDIS_URL = (
+    os.environ.get("REDBEAT_REDIS_URL") or _redis_url_of_broker(CELERY_BROKER_URL) or REDIS_URL
 )
 CELERY_REDBEAT_REDIS_OPTIONS = {}
 CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:redbeat:{CELERY_TASK_DEFAULT_QUEUE}"

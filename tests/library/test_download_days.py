@@ -1,20 +1,16 @@
 """Downloads are counted by day (DownloadDay) as well as in each item's total."""
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.test import Client
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from library.models import Document, DownloadDay, Issue
-from library.pdf import pdf_compose
 from tests.factories.library import DocumentFactory, IssueFactory, pdf_upload
-from tests.library.test_downloads import body, in_own_connection
+from tests.library.test_downloads import body
 
 pytestmark = pytest.mark.django_db
 
@@ -113,54 +109,3 @@ def test_one_row_per_item_and_day():
     DownloadDay.objects.create(document=document, day=day + datetime.timedelta(days=1))
     DownloadDay.objects.create(document=DocumentFactory(), day=day)
     assert DownloadDay.objects.count() == 4
-
-
-def test_concurrent_first_downloads_of_a_day_lose_no_count():
-    """Eight clients at once, through the download link, on their own connections: each
-    download's upsert either creates the day's row or adds to it, none is lost."""
-    document = in_own_connection(
-        lambda: Document.objects.create(
-            kind="report",
-            slug="busy-day",
-            title_en="Busy day",
-            language="en",
-            published_on="2024-01-01",
-            file=ContentFile(pdf_compose(pages=[["Busy day"]]), name="busy-day.pdf"),
-        )
-    )
-    url = reverse("library:document_download", args=[document.pk])
-    threads, per_thread, errors = 8, 5, []
-    start = threading.Barrier(threads)
-
-    def download():
-        try:
-            client = Client()
-            start.wait()
-            for _ in range(per_thread):
-                response = client.get(url)
-                assert response.status_code == 200
-                body(response)
-        except Exception as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    try:
-        workers = [threading.Thread(target=download) for _ in range(threads)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        total, days = in_own_connection(
-            lambda: (
-                Document.objects.values_list("download_count", flat=True).get(pk=document.pk),
-                days_of(document_id=document.pk),
-            )
-        )
-    finally:
-        in_own_connection(lambda: Document.objects.filter(pk=document.pk).delete())
-
-    assert errors == []
-    assert total == threads * per_thread
-    assert sum(count for _day, count in days) == total
-    assert len(days) <= 2  # one day, or two if the run straddled midnight

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from library.models import Document
+from library.models import Document, DownloadDay
 from library.pdf import pdf_compose
 from library.services import document_update
 from library.storage import protected_storage
@@ -183,14 +183,24 @@ def test_concurrent_downloads_lose_no_count():
             worker.start()
         for worker in workers:
             worker.join()
-        count = in_own_connection(
-            lambda: Document.objects.values_list("download_count", flat=True).get(pk=document.pk)
+        count, days = in_own_connection(
+            lambda: (
+                Document.objects.values_list("download_count", flat=True).get(pk=document.pk),
+                list(
+                    DownloadDay.objects.filter(document_id=document.pk).values_list(
+                        "count", flat=True
+                    )
+                ),
+            )
         )
     finally:
         in_own_connection(lambda: Document.objects.filter(pk=document.pk).delete())
 
     assert errors == []
     assert count == threads * per_thread
+    # The day's row too: each download's upsert created it or added to it, none lost.
+    assert sum(days) == count
+    assert len(days) <= 2  # one day, or two if the run straddled midnight
 
 
 def test_most_read_lists_documents_by_downloads(client):
