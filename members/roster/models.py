@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from members.name_order import NameSortKeyField, family_and_given
@@ -56,8 +57,9 @@ def validate_expert_photo(photo) -> None:
 class Expert(models.Model):
     """A global or regional expert the network can call on; need not be a member."""
 
-    name_en = models.CharField(_("name in English"), max_length=200)
-    name_ru = models.CharField(_("name in Russian"), max_length=200)
+    # A person's name: "имя" in Russian, where a topic's or an organisation's is "название".
+    name_en = models.CharField(pgettext_lazy("person", "name in English"), max_length=200)
+    name_ru = models.CharField(pgettext_lazy("person", "name in Russian"), max_length=200)
     photo = models.ImageField(
         _("photo"), upload_to="experts/photos/", blank=True, validators=[validate_expert_photo]
     )

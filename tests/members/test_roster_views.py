@@ -296,3 +296,13 @@ def test_admin_refuses_a_file_that_is_not_an_image(client_for, media_root):
     assert response.status_code == 200
     assert Expert.objects.count() == 0
     assert "Upload a valid image." in response.content.decode()
+
+
+def test_the_admins_expert_form_in_russian_asks_for_a_persons_name(client_for):
+    client = client_for("secretariat")
+    page = client.get(reverse("admin:members_expert_add"), HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # "Имя" for a person; "название" is a topic's or an organisation's.
+    assert 'for="id_name_en">Имя на английском:</label>' in text
+    assert 'for="id_name_ru">Имя на русском:</label>' in text
