@@ -22,6 +22,16 @@ class MailKind(models.TextChoices):
     NEWS = "news", _("News and calls from the secretariat")
     # To managers only: new applications and expert requests (members.notices).
     SECRETARIAT_NOTICES = "secretariat_notices", _("Notices of what waits for the secretariat")
+    # New questions in what a member follows, replies in followed threads, mentions (exchange).
+    DISCUSSIONS = "discussions", _("Discussions I follow")
+
+
+class DiscussionMail(models.TextChoices):
+    """How a member hears of new questions and replies in what they follow (exchange)."""
+
+    AT_ONCE = "at_once", _("As they happen")
+    DIGEST = "digest", _("In the digest")
+    NONE = "none", _("Not at all")
 
 
 class DigestFrequency(models.TextChoices):

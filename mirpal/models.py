@@ -13,6 +13,7 @@ from mirpal.countries import Country
 from mirpal.enums import (
     ApiScope,
     DigestFrequency,
+    DiscussionMail,
     OutboxStatus,
     WebhookStatus,
     WebhookTopic,
@@ -80,6 +81,12 @@ class MailPreference(models.Model):
         choices=SecretariatNotices.choices,
         default=SecretariatNotices.DAILY,
     )
+    discussions = models.CharField(
+        _("new questions and replies in discussions I follow"),
+        max_length=8,
+        choices=DiscussionMail.choices,
+        default=DiscussionMail.AT_ONCE,
+    )
     # The end of the span the last daily summary covered; the next one starts there.
     notices_summarised_until = models.DateTimeField(
         _("notices summarised until"), null=True, blank=True, editable=False
@@ -96,6 +103,10 @@ class MailPreference(models.Model):
             models.CheckConstraint(
                 condition=models.Q(secretariat_notices__in=SecretariatNotices.values),
                 name="mail_secretariat_notices_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discussions__in=DiscussionMail.values),
+                name="mail_discussions_known",
             ),
         ]
 

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "members",
     "events",
     "library",
+    "exchange",
     "api",
     "panel",
     "portal",
