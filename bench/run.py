@@ -289,6 +289,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--experts", type=int, default=2_000)
     parser.add_argument("--events", type=int, default=2_000)
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=2_000,
+        help="discussions (scenario 'discussion list'; one of them has 200 answers)",
+    )
+    parser.add_argument(
         "--publish",
         type=int,
         default=20_000,

@@ -71,6 +71,32 @@ def _event_page_path() -> str:
     return bench_urls()["event"]
 
 
+def _load_exchange(options: argparse.Namespace) -> None:
+    from demo import exchange as exchange_demo
+
+    _load_members(options)
+    exchange_demo.load(threads=options.threads)
+
+
+def _exchange_thread_path() -> str:
+    from demo.exchange import bench_urls
+
+    return bench_urls()["thread"]
+
+
+def _exchange_exists() -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    if importlib.util.find_spec("demo.exchange") is None:
+        return False
+    try:
+        reverse("exchange:list")
+        reverse("exchange:thread", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def _roster_exists() -> bool:
     from django.urls import NoReverseMatch, reverse
 
@@ -182,6 +208,25 @@ SCENARIOS = [
         signed_in=True,
         prepare=_load_members_and_events,
         path=_event_page_path,
+    ),
+    Scenario(
+        key="discussion-list",
+        name="discussion list, {threads:,} discussions",
+        url_name="exchange:list",
+        signed_in=True,
+        marker='href="/discussions/ask/"',
+        prepare=_load_exchange,
+        available=_exchange_exists,
+    ),
+    Scenario(
+        key="discussion-thread",
+        name="discussion thread with 200 answers",
+        url_name="exchange:thread",
+        signed_in=True,
+        marker="Сезонный набор этого года",
+        prepare=_load_exchange,
+        available=_exchange_exists,
+        path=_exchange_thread_path,
     ),
     Scenario(
         key="secretariat",

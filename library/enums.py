@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", _("Good practice")
     LEGISLATION = "legislation", _("Legislation")
     DATA_SET = "data_set", _("Data set")
+    NOTE = "note", _("Note")
 
 
 # Search results mix documents and magazine articles; articles count as one more kind.

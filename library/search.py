@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -133,6 +133,36 @@ class SearchOutcome:
     @property
     def total(self) -> int:
         return self.count
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """Matches of an app above the library, shown as their own group on the search page: the
+    library may not import that app, so the app registers its group (in its AppConfig.ready).
+    `find(filters=..., user=...)` returns the context of `template`, or None for no group; its
+    result is cached per query, language and members-or-not, until a write to one of `scopes`
+    (mirpal.fragments), so it must depend on the viewer only through is_member(user)."""
+
+    name: str
+    template: str
+    find: Callable[..., dict | None]
+    scopes: tuple[str, ...]
+
+
+_search_groups: dict[str, SearchGroup] = {}
+
+
+def search_group_register(
+    name: str, *, find: Callable[..., dict | None], template: str, scopes: Sequence[str]
+) -> None:
+    """Show `name`'s matches on the library's search page (registering again replaces)."""
+    _search_groups[name] = SearchGroup(
+        name=name, template=template, find=find, scopes=tuple(scopes)
+    )
+
+
+def search_groups() -> list[SearchGroup]:
+    return list(_search_groups.values())
 
 
 def visible_documents(*, member: bool) -> QuerySet[Document]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from library import selectors, services
 from library.forms import SearchForm
 from library.models import Article, Document, Issue
-from library.search import library_search
+from library.search import library_search, search_groups
 from members.permissions import is_member
 from mirpal.countries import Country
 from mirpal.fragments import cached_fragment, cached_value
@@ -55,6 +55,29 @@ def _results_body(request, *, form: SearchForm, member: bool, fixed: dict) -> di
     return {"html": html, "count": outcome.count, "logged": logged}
 
 
+def _group_html(group, *, filters, user) -> str:
+    context = group.find(filters=filters, user=user)
+    return render_to_string(group.template, context) if context else ""
+
+
+def _groups(request, *, filters, member: bool, body: dict) -> list:
+    """The other apps' groups of matches (library.search.search_groups), on the first page of a
+    search with words only; each cached apart from the library's results, until its own data
+    changes."""
+    if not body["logged"]:
+        return []
+    return [
+        cached_fragment(
+            request,
+            f"library:group:{group.name}",
+            scopes=group.scopes,
+            variant="member" if member else "public",
+            render=lambda group=group: _group_html(group, filters=filters, user=request.user),
+        )
+        for group in search_groups()
+    ]
+
+
 def _results(request, *, template: str, heading_context: dict, **fixed):
     """The facets, results and pagination come from the cache, shared by every viewer of one
     language and query who sees the same documents (members see members-only ones)."""
@@ -81,6 +104,7 @@ def _results(request, *, template: str, heading_context: dict, **fixed):
             "filters": filters,
             # Rendered by our own template, which escaped it.
             "results": mark_safe(body["html"]),
+            "groups": _groups(request, filters=filters, member=member, body=body),
             "fixed": fixed,
             **heading_context,
         },

@@ -119,6 +119,11 @@ class ProfileForm(ProfileFieldsMixin):
     listed_in_directory = forms.BooleanField(
         label=_("List me in the members' directory"), required=False
     )
+    show_exchange_activity = forms.BooleanField(
+        label=_("Show my questions and answers in the exchange on my page"),
+        required=False,
+        initial=True,
+    )
 
     PROFILE_FIELDS = (
         *ProfileFieldsMixin.PROFILE_FIELDS,
@@ -126,6 +131,7 @@ class ProfileForm(ProfileFieldsMixin):
         "email_visibility",
         "phone_visibility",
         "listed_in_directory",
+        "show_exchange_activity",
     )
 
     @classmethod

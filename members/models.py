@@ -128,6 +128,9 @@ class Profile(models.Model):
         default=ContactVisibility.SECRETARIAT,
     )
     listed_in_directory = models.BooleanField(_("list me in the members' directory"), default=True)
+    show_exchange_activity = models.BooleanField(
+        _("show my questions and answers on my page"), default=True
+    )
     motivation = models.TextField(_("why I want to join"), blank=True)
     status = models.CharField(
         _("membership"),

@@ -100,6 +100,15 @@ def _notice_mails(*, kind: str, obj, context: dict, exclude_user_id: int | None)
     return mails
 
 
+def notices_send(*, kind: str, obj, context: dict, exclude_user_id: int | None = None) -> list[int]:
+    """Mail each person who may act on this kind of notice and wants it at once (the templates
+    mail/notice_<kind>_*, keyed by `obj`). For the kinds an app above members registers (a
+    flagged post): call it inside the transaction of the arrival."""
+    return outbox_enqueue(
+        _notice_mails(kind=kind, obj=obj, context=context, exclude_user_id=exclude_user_id)
+    )
+
+
 def notices_application_received(*, profile: Profile) -> list[int]:
     """Mail each manager who wants it at once that this person applied. Call it inside the
     transaction that creates the application: the mails commit with it, once each."""

@@ -180,6 +180,7 @@ def _profile_export(user: User) -> dict | None:
             profile.phone_visibility, profile.get_phone_visibility_display()
         ),
         "listed_in_directory": profile.listed_in_directory,
+        "show_exchange_activity": profile.show_exchange_activity,
         "motivation": profile.motivation,
         "membership": {
             "status": choice(profile.status, profile.get_status_display()),
@@ -217,6 +218,7 @@ def _profile_erase(subject: DataSubject) -> None:
     profile.email_visibility = ContactVisibility.SECRETARIAT
     profile.phone_visibility = ContactVisibility.SECRETARIAT
     profile.listed_in_directory = False
+    profile.show_exchange_activity = False
     profile.status = MembershipStatus.CLOSED
     profile.status_changed_at = timezone.now()
     profile.save()

@@ -50,6 +50,7 @@ PROFILE_FIELDS = (
     "email_visibility",
     "phone_visibility",
     "listed_in_directory",
+    "show_exchange_activity",
     "motivation",
 )
 

@@ -27,6 +27,7 @@ from members.permissions import (
     secretariat_required,
     sees_member_emails,
 )
+from members.sections import member_page_sections
 from mirpal.fragments import cached_fragment, cached_value
 from mirpal.security_events import device_id_read, security_events_for_owner
 
@@ -135,7 +136,11 @@ def member_detail(request, pk: int):
     return render(
         request,
         "members/member_detail.html",
-        {"member": profile, "sees_emails": sees_member_emails(request.user)},
+        {
+            "member": profile,
+            "sees_emails": sees_member_emails(request.user),
+            "sections": member_page_sections(profile=profile, viewer=request.user),
+        },
     )
 
 

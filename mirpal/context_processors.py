@@ -10,6 +10,7 @@ from mirpal.timezones import ViewerZone
 NAVIGATION = [
     ("events:list", _("Events")),
     ("library:index", _("Library")),
+    ("exchange:list", _("Discussions")),
     ("members:experts", _("Experts")),
     ("members:directory", _("Members")),
     ("about", _("About")),

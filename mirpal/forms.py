@@ -3,6 +3,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mirpal.countries import Country
+from mirpal.enums import DigestFrequency, DiscussionMail
 from mirpal.models import MailPreference
 from mirpal.preferences import SECRETARIAT_NOTICE_KINDS, secretariat_notice_kinds_for
 
@@ -25,11 +26,20 @@ class MailPreferenceForm(forms.ModelForm):
             "digest",
             "followed_countries",
             "secretariat_notices",
+            "discussions",
         ]
-        widgets = {"secretariat_notices": forms.RadioSelect}
+        widgets = {"secretariat_notices": forms.RadioSelect, "discussions": forms.RadioSelect}
+        help_texts = {
+            "discussions": _(
+                "New questions in the topics and countries you follow in the discussions, and "
+                "new answers and replies in the discussions you follow."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form posted without the choice (a page older than it) keeps the stored value.
+        self.fields["discussions"].required = False
         kinds = secretariat_notice_kinds_for(self.instance.user)
         if not kinds:
             # Only those who act on applications or requests are told of them; the others never
@@ -42,6 +52,23 @@ class MailPreferenceForm(forms.ModelForm):
             _("You receive these as one who acts on them: {kinds}."),
             kinds=", ".join(str(SECRETARIAT_NOTICE_KINDS[kind][1]) for kind in kinds),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("discussions"):
+            cleaned["discussions"] = self.instance.discussions
+        if (
+            cleaned.get("discussions") == DiscussionMail.DIGEST
+            and cleaned.get("digest") == DigestFrequency.NEVER
+        ):
+            self.add_error(
+                "discussions",
+                _(
+                    "The digest is turned off: choose a weekly or monthly digest to receive "
+                    "them there."
+                ),
+            )
+        return cleaned
 
     def full_clean(self):
         super().full_clean()

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from mirpal.enums import DigestFrequency, MailKind
+from mirpal.enums import DigestFrequency, DiscussionMail, MailKind
 from mirpal.models import MailPreference, SecretariatNotices
 
 UNSUBSCRIBE_SALT = "mirpal.unsubscribe"
@@ -23,6 +23,7 @@ UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
 SECRETARIAT_NOTICE_KINDS: dict[str, tuple[str, str]] = {
     "application": ("members.decide_membership", _("new applications for membership")),
     "expert_request": ("members.handle_expert_requests", _("new requests for an expert")),
+    "flag": ("exchange.moderate_exchange", _("posts flagged in the discussions")),
 }
 
 
@@ -79,6 +80,8 @@ def mail_unsubscribe(*, user, kind: str) -> MailPreference:
         return mail_preference_update(user=user, digest=DigestFrequency.NEVER)
     if kind == MailKind.SECRETARIAT_NOTICES:
         return mail_preference_update(user=user, secretariat_notices=SecretariatNotices.NONE)
+    if kind == MailKind.DISCUSSIONS:
+        return mail_preference_update(user=user, discussions=DiscussionMail.NONE)
     return mail_preference_update(user=user, **{kind: False})
 
 
@@ -105,6 +108,11 @@ def users_wanting(*, kind: str, user_ids) -> set[int]:
     elif kind == MailKind.SECRETARIAT_NOTICES:
         opted_out = MailPreference.objects.filter(
             user_id__in=user_ids, secretariat_notices=SecretariatNotices.NONE
+        )
+    elif kind == MailKind.DISCUSSIONS:
+        # Mail at once or in the digest: whether now is the time is exchange.notify's to say.
+        opted_out = MailPreference.objects.filter(
+            user_id__in=user_ids, discussions=DiscussionMail.NONE
         )
     else:
         opted_out = MailPreference.objects.filter(user_id__in=user_ids, **{kind: False})

@@ -105,6 +105,18 @@ MANAGER_PERMISSIONS = [
     "mirpal.view_securityevent",
     "mirpal.view_message",
     "mirpal.send_message",
+    # Moderating the peer exchange: it acts on members (hiding what they wrote, suspending
+    # them), so it sits with the memberships. Turning a thread into a library document also
+    # takes library.add_document: the "Secretariat" group holds both.
+    "exchange.moderate_exchange",
+    "exchange.view_thread",
+    "exchange.change_thread",
+    "exchange.view_post",
+    "exchange.change_post",
+    "exchange.view_attachment",
+    "exchange.view_flag",
+    "exchange.change_flag",
+    "exchange.view_edit",
 ]
 
 SECRETARIAT_PERMISSIONS = [*EDITOR_PERMISSIONS, *MANAGER_PERMISSIONS]

@@ -623,6 +623,13 @@ EVENTS_REMINDER_OFFSETS_HOURS = sorted(
 )
 EVENTS_NUDGE_DAYS_BEFORE_CLOSE = int(os.environ.get("EVENTS_NUDGE_DAYS_BEFORE_CLOSE", "3"))
 
+# --- Peer exchange: a member writes at most this many threads and posts an hour; while they
+# have fewer than EXCHANGE_HOLD_FIRST_POSTS published, what they write waits for review (0: never).
+EXCHANGE_POSTS_PER_HOUR = int(os.environ.get("EXCHANGE_POSTS_PER_HOUR", "10"))
+EXCHANGE_HOLD_FIRST_POSTS = int(os.environ.get("EXCHANGE_HOLD_FIRST_POSTS", "0"))
+# Attachments per thread or post (each checked and limited in size as library uploads are).
+EXCHANGE_MAX_ATTACHMENTS = int(os.environ.get("EXCHANGE_MAX_ATTACHMENTS", "5"))
+
 # --- Partner API (/api/v1/): keys, throttles in the shared Redis cache, CORS for partner sites.
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",

@@ -22,6 +22,7 @@ FIGURE_PERMISSIONS = {
     "events": "events.view_registration",
     "invitations": "events.view_invitation",
     "searches": "library.view_searchlog",
+    "exchange": "exchange.view_thread",
 }
 DATASET_PERMISSIONS = {
     "members": MEMBERS,

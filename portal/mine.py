@@ -21,6 +21,7 @@ from events import services as event_services
 from events.display import time_range
 from events.enums import RegistrationStatus
 from events.models import Attendance, Registration
+from exchange.follows import invitations_to_answer
 from members.mfa import second_factor_required
 from members.permissions import is_member
 from members.roster import selectors as roster_selectors
@@ -102,6 +103,7 @@ def _events_context(request, *, now: datetime.datetime) -> dict:
         "expert_requests": requests[:REQUESTS_SHOWN],
         "more_expert_requests": len(requests) > REQUESTS_SHOWN,
         "mail": _mail_summary(user),
+        "exchange_invitations": invitations_to_answer(user=user),
     }
 
 

@@ -1,15 +1,18 @@
 """The members' weekly or monthly digest: new events, library documents and articles matching the
-topics and countries each member follows."""
+topics and countries each member follows, and the sections the apps above register
+(`digest_section_register`: the peer exchange's new questions and replies)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from events.display import event_times
 from events.enums import EventStatus
@@ -55,6 +58,44 @@ class DigestItem:
     url: str
     topic_ids: frozenset[int]
     countries: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    title: str
+    url: str
+    note: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A part of the digest an app above events writes: a heading and its lines, each line
+    linking to the page (lazy strings are rendered in the reader's language)."""
+
+    title: str | Promise
+    entries: list[DigestEntry]
+
+
+# A provider gets the members about to receive a digest (profile and mail_preference loaded) and
+# the period, and returns the sections for those it has something for: {user id: [sections]}.
+# It answers for all of them at once, in a fixed number of queries.
+DigestSectionProvider = Callable[..., dict[int, list[DigestSection]]]
+_section_providers: list[DigestSectionProvider] = []
+
+
+def digest_section_register(provider: DigestSectionProvider) -> None:
+    """Add a section to every digest (from an AppConfig.ready(): events imports no app above
+    it). A member with only such sections gets a digest too. Registering again changes nothing."""
+    if all(provider is not registered for registered in _section_providers):
+        _section_providers.append(provider)
+
+
+def _digest_sections(*, users, start, end) -> dict[int, list[DigestSection]]:
+    sections: dict[int, list[DigestSection]] = {}
+    for provider in _section_providers:
+        for user_id, found in provider(users=users, start=start, end=end).items():
+            sections.setdefault(user_id, []).extend(section for section in found if section.entries)
+    return sections
 
 
 def _digest_items(*, start, end, now) -> list[DigestItem]:
@@ -113,12 +154,14 @@ def _digest_items(*, start, end, now) -> list[DigestItem]:
 def digests_send(*, frequency: str, now: datetime.datetime | None = None) -> int:
     """Queue the digest of the last week or month to each approved member on that frequency who
     follows a topic (their interests) or a country matching something new: events published and
-    still to come, library documents and articles added. Members with nothing matching get no
-    mail. Keyed f"digest:{frequency}:{period}:{user}", so a repeated run sends nothing new."""
+    still to come, library documents and articles added, and the registered sections (the
+    discussions they follow, when they chose to hear of them here). Members with nothing matching
+    and no section get no mail. Keyed f"digest:{frequency}:{period}:{user}", so a repeated run
+    sends nothing new."""
     now = now or timezone.now()
     period, start, end = digest_period(frequency=frequency, now=now)
     items = _digest_items(start=start, end=end, now=now)
-    if not items:
+    if not items and not _section_providers:
         return 0
     users = User.objects.filter(is_active=True, profile__status=MembershipStatus.APPROVED)
     if frequency == DigestFrequency.WEEKLY:
@@ -133,6 +176,9 @@ def digests_send(*, frequency: str, now: datetime.datetime | None = None) -> int
     )
     keys = {user.pk: f"digest:{frequency}:{period}:{user.pk}" for user in users}
     keys = keys_unsent(keys)
+    sections = _digest_sections(
+        users=[user for user in users if user.pk in keys], start=start, end=end
+    )
     queued = 0
     batch: list[Mail] = []
     for user in users:
@@ -142,9 +188,14 @@ def digests_send(*, frequency: str, now: datetime.datetime | None = None) -> int
         preference = getattr(user, "mail_preference", None)
         countries = set(preference.followed_countries) if preference else set()
         matching = [item for item in items if item.topic_ids & topics or item.countries & countries]
-        if not matching:
+        extra = sections.get(user.pk, [])
+        if not matching and not extra:
             continue
-        batch.append(_digest_mail(user=user, key=keys[user.pk], items=matching, period=period))
+        batch.append(
+            _digest_mail(
+                user=user, key=keys[user.pk], items=matching, period=period, sections=extra
+            )
+        )
         if len(batch) >= 500:
             queued += _enqueue_now(batch)
             batch = []
@@ -156,7 +207,14 @@ def _enqueue_now(mails: list[Mail]) -> int:
         return len(outbox_enqueue(mails))
 
 
-def _digest_mail(*, user: User, key: str, items: list[DigestItem], period: str) -> Mail:
+def _digest_mail(
+    *,
+    user: User,
+    key: str,
+    items: list[DigestItem],
+    period: str,
+    sections: list[DigestSection] | None = None,
+) -> Mail:
     language = user.profile.mail_language
     zone = member_zone(user)
     with translation.override(language), timezone.override(zone):
@@ -180,6 +238,7 @@ def _digest_mail(*, user: User, key: str, items: list[DigestItem], period: str) 
                 "period": period,
                 "events": events,
                 "library": [item for item in items if item.kind != "event"],
+                "sections": sections or [],
                 "preferences_url": settings.SITE_URL + reverse("mail_preferences"),
                 "unsubscribe_url": unsubscribe_url(user_id=user.pk, kind=MailKind.DIGEST),
             },

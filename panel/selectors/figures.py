@@ -16,7 +16,10 @@ Definitions, shown on the figures page too:
 - library downloads: downloads of documents and of the magazine's issues on the days of the
   period (library.DownloadDay, days of the site's time zone); downloads made before the library
   counted them by day are in the items' totals only; searches that found nothing: library
-  searches of the period with no result.
+  searches of the period with no result;
+- exchange: questions asked and answers written in the period (published ones; by the asker's
+  country), the median hours from a question to its first answer and the share of questions with
+  an answer marked as the one that helped (NOTES[EXCHANGE_COUNTRY]).
 """
 
 from __future__ import annotations
@@ -25,8 +28,21 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Extract, Lower, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,6 +50,8 @@ from django.utils.translation import pgettext_lazy
 from events.enums import InvitationAnswer, RegistrationStatus
 from events.mail.kinds import KIND_INVITATION
 from events.models import Attendance, Invitation, Registration
+from exchange.enums import Moderation, ThreadKind
+from exchange.models import Post, Thread
 from library.models import DownloadDay, SearchLog
 from members.enums import MembershipStatus, OrganisationType
 from members.models import Profile
@@ -66,9 +84,15 @@ class Figure:
     rows: list[FigureRow]
     chart: str = "bar"
     note: str = ""
+    # The totals row where a sum would mean nothing (a median, a share); None: the sums.
+    summary: tuple | None = None
+    # How many of the first series the chart draws (counts, not hours beside them); 0: all.
+    charted: int = 0
 
     @property
-    def totals(self) -> tuple[int, ...]:
+    def totals(self) -> tuple:
+        if self.summary is not None:
+            return self.summary
         return tuple(sum(row.values[i] for row in self.rows) for i in range(len(self.series)))
 
     def chart_data(self) -> dict:
@@ -78,7 +102,7 @@ class Figure:
             "labels": [row.label for row in self.rows],
             "datasets": [
                 {"label": str(label), "data": [row.values[i] for row in self.rows]}
-                for i, (_key, label) in enumerate(self.series)
+                for i, (_key, label) in enumerate(self.series[: self.charted or None])
             ],
         }
 
@@ -292,6 +316,127 @@ def _download_series() -> list[Series]:
     ]
 
 
+# --- The peer exchange: questions, answers, time to first answer, share answered
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median of the values, NULLs left out."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+EXCHANGE_SERIES = (
+    ("questions", _("Questions")),
+    ("answers", _("Answers")),
+    ("median_hours", _("Median hours to first answer")),
+    ("answered_share", _("Answered (%)")),
+)
+
+
+def _questions(period: Period) -> QuerySet:
+    """Published questions asked in the period, each with the hours its first published answer
+    took (NULL while it has none)."""
+    first_answer = (
+        Post.objects.filter(thread=OuterRef("pk"), parent__isnull=True, state=Moderation.PUBLISHED)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    waited = ExpressionWrapper(Subquery(first_answer) - F("created_at"), DurationField())
+    return (
+        Thread.objects.filter(
+            period.moments("created_at"), kind=ThreadKind.QUESTION, state=Moderation.PUBLISHED
+        )
+        .order_by()
+        .annotate(waited=Extract(waited, "epoch") / 3600.0)
+    )
+
+
+def _answers(period: Period) -> QuerySet:
+    """Published answers (not replies) written in the period to published questions."""
+    return Post.objects.filter(
+        period.moments("created_at"),
+        parent__isnull=True,
+        state=Moderation.PUBLISHED,
+        thread__kind=ThreadKind.QUESTION,
+        thread__state=Moderation.PUBLISHED,
+    ).order_by()
+
+
+def _question_figures() -> dict:
+    return {
+        "questions": Count("pk"),
+        "accepted": Count("pk", filter=Q(accepted_answer__isnull=False)),
+        "median": Median("waited"),
+    }
+
+
+def _exchange_values(questions: int, answers: int, accepted: int, median) -> tuple:
+    hours = None if median is None else round(median, 1)
+    share = round(100 * accepted / questions, 1) if questions else None
+    return (questions, answers, hours, share)
+
+
+def exchange_figure(*, slug: str, title: str, dimension: str, period: Period) -> Figure:
+    """Questions asked and answers written in the period, the median hours from a question to
+    its first answer and the share of questions with an answer marked as the one that helped
+    (both over the period's questions), by the asker's country or by month. Three queries."""
+    if dimension == "month":
+        # The period's months are UTC's, whatever the viewer's time zone.
+        month = TruncMonth("created_at", tzinfo=datetime.UTC)
+        asked = _questions(period).annotate(group=month).values("group")
+        written = _answers(period).annotate(group=month).values("group")
+    else:
+        asked = _questions(period).values(group=F("author__profile__country"))
+        written = _answers(period).values(group=F("thread__author__profile__country"))
+    by_group = {
+        row["group"]: row
+        for row in asked.annotate(**_question_figures()).values(
+            "group", "questions", "accepted", "median"
+        )
+    }
+    answers = dict(written.annotate(total=Count("pk")).values_list("group", "total"))
+    overall = _questions(period).aggregate(**_question_figures())
+    if dimension == "month":
+        by_group = {moment.date(): row for moment, row in by_group.items()}
+        answers = {moment.date(): total for moment, total in answers.items()}
+        keys = [(month, month.strftime("%Y-%m"), _month_label(month)) for month in period.months()]
+    else:
+        keys = [(code, code, str(label)) for code, label in Country.choices]
+        # Questions and answers of people without a profile (staff accounts, say).
+        if None in by_group or None in answers:
+            keys.append((None, "", UNKNOWN))
+
+    def values(key) -> tuple:
+        row = by_group.get(key, {})
+        return _exchange_values(
+            row.get("questions", 0), answers.get(key, 0), row.get("accepted", 0), row.get("median")
+        )
+
+    return Figure(
+        slug=slug,
+        title=title,
+        dimension=str(DIMENSIONS[dimension]),
+        series=tuple((key, str(label)) for key, label in EXCHANGE_SERIES),
+        rows=[FigureRow(code=code, label=label, values=values(key)) for key, code, label in keys],
+        chart="line" if dimension == "month" else "bar",
+        note=str(NOTES[EXCHANGE_COUNTRY]),
+        summary=_exchange_values(
+            overall["questions"], sum(answers.values()), overall["accepted"], overall["median"]
+        ),
+        charted=2,
+    )
+
+
+EXCHANGE_COUNTRY = "exchange-country"
+EXCHANGE_MONTH = "exchange-month"
+EXCHANGE_FIGURES = {
+    EXCHANGE_COUNTRY: (_("Questions and answers in the exchange by country"), "country"),
+    EXCHANGE_MONTH: (_("Questions and answers in the exchange by month"), "month"),
+}
+
 # Named apart from the others, whose first word gives their permission (panel.access): these two
 # take the library's own.
 LIBRARY_DOWNLOADS = "library-downloads"
@@ -325,7 +470,7 @@ FIGURES = {
     "searches-month": (_("Library searches by month"), _search_series, "month"),
     LIBRARY_DOWNLOADS: (_("Library downloads"), _download_series, "month"),
 }
-FIGURE_SLUGS = [*FIGURES, EMPTY_SEARCHES]
+FIGURE_SLUGS = [*FIGURES, EMPTY_SEARCHES, *EXCHANGE_FIGURES]
 
 NOTES = {
     "members-country": _(
@@ -338,6 +483,13 @@ NOTES = {
     ),
 }
 NOTES["members-organisation-type"] = NOTES["members-country"]
+NOTES[EXCHANGE_COUNTRY] = _(
+    "Questions: published questions asked in the period (discussions are not counted), by the "
+    "asker's country. Answers: published answers to questions written in the period, by the "
+    "asker's country. Median hours to first answer: from a question of the period to its first "
+    "published answer, over the questions answered. Answered: the share of the period's "
+    "questions with an answer marked as the one that helped."
+)
 
 
 def searches_found_nothing(*, period: Period, limit: int = 20) -> Figure:
@@ -363,6 +515,9 @@ def searches_found_nothing(*, period: Period, limit: int = 20) -> Figure:
 def figure(*, slug: str, period: Period) -> Figure:
     if slug == EMPTY_SEARCHES:
         return searches_found_nothing(period=period)
+    if slug in EXCHANGE_FIGURES:
+        title, dimension = EXCHANGE_FIGURES[slug]
+        return exchange_figure(slug=slug, title=str(title), dimension=dimension, period=period)
     title, series, dimension = FIGURES[slug]
     return _figure(
         slug=slug,

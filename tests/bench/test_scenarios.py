@@ -49,3 +49,26 @@ def test_a_partial_run_keeps_its_references():
     assert everything[:2] == ["bare", "floor"]
     assert everything[-1] == "bare-again"
     assert {"home-anonymous", "library-anonymous", "event-list-anonymous"} <= set(everything)
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_discussion_pages_are_in_the_table_of_pages():
+    assert [s.key for s in scenarios_select("discussion list")] == [
+        "bare",
+        "floor",
+        "discussion-list",
+        "bare-again",
+    ]
+    assert [s.key for s in scenarios_select("thread with 200 answers")] == [
+        "bare",
+        "floor",
+        "discussion-thread",
+        "bare-again",
+    ]
+    assert [s.key for s in scenarios_select("discussion")][2:4] == [
+        "discussion-list",
+        "discussion-thread",
+    ]
+    everything = [s.key for s in scenarios_select("")]
+    assert everything.index("event") < everything.index("discussion-list")
+    assert everything.index("discussion-list") + 1 == everything.index("discussion-thread")

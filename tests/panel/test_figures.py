@@ -235,7 +235,7 @@ def test_default_period_is_the_last_twelve_months():
 def test_all_figures_take_the_same_number_of_queries_at_two_sizes(
     download_days, django_assert_num_queries
 ):
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(36):
         figures_all(period=QUARTER)
     from tests.factories.members import ProfileFactory
 
@@ -248,5 +248,5 @@ def test_all_figures_take_the_same_number_of_queries_at_two_sizes(
                 day=QUARTER.start + datetime.timedelta(days=day),
                 count=number + 1,
             )
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(36):
         figures_all(period=QUARTER)

@@ -84,9 +84,9 @@ def test_figures_page_has_a_chart_a_table_and_a_csv_for_each_figure(client, secr
     response = client.get(reverse("panel:figures") + "?" + QUARTER)
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.count('<canvas data-chart-source="chart-') == 11
-    assert page.count('<script id="chart-') == 11
-    assert page.count('<table class="figure-table">') == 12
+    assert page.count('<canvas data-chart-source="chart-') == 13
+    assert page.count('<script id="chart-') == 13
+    assert page.count('<table class="figure-table">') == 14
     csv_link = reverse("panel:figure_csv", args=["members-country"]) + "?" + QUARTER
     assert page.count(csv_link.replace("&", "&amp;")) == 1
     assert "vendor/chartjs/chart.umd.min.js" in page
@@ -191,7 +191,7 @@ def test_figures_and_report_queries_do_not_grow_with_rows(
         DocumentFactory(published_on=datetime.date(2026, 3, 1))
     client.force_login(secretariat)
     # One of them: the staff account's second factor, looked up on its first page (members.mfa).
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(39):
         response = client.get(reverse("panel:figures") + "?" + QUARTER)
     assert response.status_code == 200
     with django_assert_num_queries(24):

@@ -293,8 +293,9 @@ def test_query_count_does_not_grow_with_registrations(count, person, django_asse
     client.post(reverse("my_mirpal"))
     client.get(reverse("my_mirpal"))
     # The user with their profile (the session is in the cache), the second factors, the coming
-    # places, the events taken part in, the calendar address, the requests, the mail preferences.
-    with django_assert_num_queries(7):
+    # places, the events taken part in, the calendar address, the requests, the mail preferences,
+    # the discussions the member was invited to answer as an expert.
+    with django_assert_num_queries(8):
         response = client.get(reverse("my_mirpal"))
     assert len(response.context["going"]) == count
     assert len(response.context["waiting"]) == count

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo import events as events_demo
+from demo import exchange as exchange_demo
 from demo import history as history_demo
 from demo import library as library_demo
 from demo import members as members_demo
@@ -26,8 +27,15 @@ class Command(BaseCommand):
             default=42,
             help="events (the first 42 written out; 1000 or more for benchmarks, e.g. 2000)",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=len(exchange_demo.THREADS),
+            help="discussions (the first 24 written out; 1000 or more for benchmarks, with one "
+            "thread of 200 answers)",
+        )
 
-    def handle(self, *args, members, experts, documents, events, **options):
+    def handle(self, *args, members, experts, documents, events, threads, **options):
         created = members_demo.load(members=members)
         self.stdout.write(f"demo data: {created['users']} new account(s)")
         created = roster_demo.load(experts=experts)
@@ -50,4 +58,10 @@ class Command(BaseCommand):
             f"demo data: {created['applications']} application(s) dated, "
             f"{created['events']} past event(s), {created['searches']} past search(es), "
             f"{created['downloads']} past download(s)"
+        )
+        # Members and experts above write, answer and are invited.
+        created = exchange_demo.load(threads=threads)
+        self.stdout.write(
+            f"demo data: {created['threads']} new discussion(s), {created['posts']} new answer(s) "
+            "and replies"
         )

@@ -1,0 +1,95 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from library.pdf import pdf_compose
+from mirpal.models import Topic
+from tests.factories.members import ProfileFactory
+
+
+@pytest.fixture(autouse=True)
+def _protected_media(settings, tmp_path):
+    """Attachments of each test go to a fresh folder outside MEDIA_ROOT."""
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.PROTECTED_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English; a request in Russian leaves Russian active behind it."""
+    with translation.override("en"):
+        yield
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def asker(db):
+    return ProfileFactory(
+        user__first_name="Nodira",
+        user__last_name="Karimova",
+        country="TJ",
+        organisation="Migration Service",
+    ).user
+
+
+@pytest.fixture
+def answerer(db):
+    return ProfileFactory(
+        user__first_name="Ion",
+        user__last_name="Rusu",
+        country="MD",
+        organisation="Bureau for Migration",
+    ).user
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.order_by("position", "slug").first()
+
+
+def pdf_file(name: str = "procedure.pdf", *lines: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, pdf_compose(pages=[list(lines or ["Registration procedure"])]), "application/pdf"
+    )
+
+
+def png_file(name: str = "chart.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), "image/png")
+
+
+def thread_form(topic, **overrides) -> dict:
+    data = {
+        "kind": "question",
+        "title": "How do you register seasonal workers?",
+        "body": "We are drafting a new procedure and would like to learn from colleagues.",
+        "language": "",
+        "topics": [topic.pk],
+        "countries": ["TJ", "KZ"],
+        "visibility": "members",
+    }
+    data.update(overrides)
+    return data
+
+
+def ask(client: Client, topic, **overrides):
+    """Post the real ask form."""
+    return client.post(reverse("exchange:thread_new"), thread_form(topic, **overrides))
+
+
+def answer(client: Client, thread, body: str = "In our ministry we register them online.", **extra):
+    return client.post(
+        reverse("exchange:post_new", args=[thread.pk]), {"body": body, "language": "", **extra}
+    )
