@@ -228,7 +228,8 @@ class Post(models.Model):
         return f"{self.thread} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.thread.get_absolute_url()}#post-{self.pk}"
+        # The answers come a page at a time: this address finds the post's page (exchange.views).
+        return reverse("exchange:post", args=[self.pk])
 
     @property
     def is_answer(self) -> bool:

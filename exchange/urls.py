@@ -17,6 +17,7 @@ urlpatterns += [
     path("<int:pk>/answer/", threads.post_new, name="post_new"),
     path("<int:pk>/edit/", threads.thread_edit, name="thread_edit"),
     path("<int:pk>/unaccept/", threads.unaccept, name="unaccept"),
+    path("posts/<int:pk>/", threads.post, name="post"),
     path("posts/<int:pk>/edit/", threads.post_edit, name="post_edit"),
     path("posts/<int:pk>/accept/", threads.accept, name="accept"),
     path("posts/<int:pk>/helpful/", threads.helpful, name="helpful"),

@@ -16,7 +16,7 @@ from exchange.errors import ExchangeError
 from exchange.forms import LANGUAGE_CHOICES, PostEditForm, PostForm, ThreadForm
 from exchange.models import Attachment, Post, Thread
 from exchange.permissions import can_moderate, can_write
-from exchange.thread_page import thread_get, thread_page
+from exchange.thread_page import post_page_number, thread_get, thread_page
 from exchange.visibility import Access, may_edit, post_is_visible, thread_access
 from members.permissions import is_member, member_required
 from mirpal.models import Topic
@@ -95,9 +95,34 @@ def thread_new(request):
     return render(request, "exchange/thread_form.html", {"form": form, "editing": None})
 
 
+def _page_number(request) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 10_000 else 1
+
+
+def _reply_to(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _thread_response(request, thread: Thread, *, answer_form=None, reply_form=None, status=200):
     moderator = can_moderate(request.user)
-    page = thread_page(thread=thread, viewer=request.user, moderator=moderator)
+    if reply_form is not None:
+        # The page of the answer the reply was for, with the reply's text and error under it.
+        reply_to = _reply_to(reply_form.data.get("parent"))
+        parent = Post.objects.filter(pk=reply_to, thread=thread).select_related("thread").first()
+        number = (
+            post_page_number(post=parent, viewer=request.user, moderator=moderator) if parent else 1
+        )
+    else:
+        reply_to = _reply_to(request.GET.get("reply"))
+        number = _page_number(request)
+    page = thread_page(thread=thread, viewer=request.user, moderator=moderator, number=number)
     writer = can_write(request.user)
     return render(
         request,
@@ -114,6 +139,7 @@ def _thread_response(request, thread: Thread, *, answer_form=None, reply_form=No
             "may_mark": writer and (moderator or thread.author_id == request.user.pk),
             "answer_form_bound": answer_form,
             "reply_form": reply_form,
+            "reply_to": reply_to,
             "language_choices": LANGUAGE_CHOICES,
             "open": thread.state == Moderation.PUBLISHED and not thread.is_locked,
         },
@@ -127,6 +153,19 @@ def thread(request, pk: int):
     if refusal is not None:
         return refusal
     return _thread_response(request, chosen)
+
+
+@require_http_methods(["GET", "HEAD"])
+def post(request, pk: int):
+    """A post's own address: the page of its thread that shows it."""
+    chosen = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    if thread_access(thread=chosen.thread, user=request.user) is not Access.READ:
+        return _refusal(request, thread_access(thread=chosen.thread, user=request.user))
+    number = post_page_number(
+        post=chosen, viewer=request.user, moderator=can_moderate(request.user)
+    )
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(f"{chosen.thread.get_absolute_url()}{query}#post-{chosen.pk}")
 
 
 @require_POST

@@ -1,6 +1,7 @@
 """Answering and replying through the thread page's forms, and what the page then shows."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from exchange.models import Attachment, Follow, Post, Thread
@@ -21,7 +22,7 @@ def test_a_member_answers_and_everyone_sees_the_answer(thread, answerer, asker):
 
     post = Post.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{thread.get_absolute_url()}#post-{post.pk}"
+    assert response["Location"] == post.get_absolute_url()
     assert (post.author, post.parent, post.state, post.language) == (
         answerer, None, "published", "en"
     )  # fmt: skip
@@ -49,7 +50,7 @@ def test_a_reply_sits_under_its_answer(thread, answerer, asker):
     response = answer(signed_in(asker), thread, "Which site do you use?", parent=str(first.pk))
 
     reply = Post.objects.get(parent=first)
-    assert response["Location"] == f"{thread.get_absolute_url()}#post-{reply.pk}"
+    assert response["Location"] == reply.get_absolute_url()
     thread.refresh_from_db()
     assert (thread.answer_count, thread.last_activity_at) == (1, reply.created_at)
     text = signed_in(answerer).get(thread.get_absolute_url()).content.decode()
@@ -140,9 +141,49 @@ def test_the_thread_page_takes_the_same_queries_for_1_and_50_answers(
     client = signed_in(answerer)
     client.get(thread.get_absolute_url())  # the session is read once and kept
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(thread.get_absolute_url())
-    assert response.content.decode().count('class="card exchange-post') == 2 * count
+    # The accepted answer and the first thirty others, each with its reply.
+    assert response.content.decode().count('class="card exchange-post') == 2 * min(count, 31)
+    if count > 31:
+        with django_assert_num_queries(10):
+            response = client.get(thread.get_absolute_url() + "?page=2")
+        assert response.content.decode().count('class="card exchange-post') == 2 * (count - 31)
+
+
+def test_long_threads_come_a_page_of_answers_at_a_time_and_each_post_finds_its_page(
+    thread, answerer
+):
+    _answers(thread, 65, answerer)
+    client = signed_in(answerer)
+    later = list(thread.posts.filter(parent=None).order_by("created_at", "id"))
+
+    first_page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Answers 1–30 of 65" in first_page
+    assert f'id="post-{later[30].pk}"' in first_page  # the 30th after the accepted one
+    assert f'id="post-{later[31].pk}"' not in first_page
+    assert 'rel="next" href="?page=2#answers-title"' in first_page
+    third_page = client.get(thread.get_absolute_url() + "?page=3").content.decode()
+    assert "Answers 61–64 of 65" in third_page
+    assert 'rel="prev" href="?page=2#answers-title"' in third_page
+    assert 'rel="next"' not in third_page
+
+    reply = later[40].replies.get()
+    response = client.get(reply.get_absolute_url())
+    assert response["Location"] == f"{thread.get_absolute_url()}?page=2#post-{reply.pk}"
+    assert f'id="post-{reply.pk}"' in client.get(response["Location"]).content.decode()
+    response = client.get(later[0].get_absolute_url())  # the accepted answer: always page 1
+    assert response["Location"] == f"{thread.get_absolute_url()}#post-{later[0].pk}"
+
+
+def test_a_reply_form_opens_under_the_answer_it_is_for_only(thread, answerer):
+    first, second = PostFactory(thread=thread), PostFactory(thread=thread)
+    address = f"{thread.get_absolute_url()}?reply={second.pk}"
+    text = signed_in(answerer).get(address).content.decode()
+    assert f'id="reply-{second.pk}"' in text
+    assert f'id="reply-{first.pk}"' not in text
+    assert f'href="?reply={first.pk}#reply-{first.pk}"' in text
+    assert text.count('name="parent"') == 1
 
 
 def test_a_reply_with_an_error_comes_back_open_under_its_answer(thread, answerer, asker):
@@ -151,6 +192,14 @@ def test_a_reply_with_an_error_comes_back_open_under_its_answer(thread, answerer
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert '<details class="exchange-reply-form" open>' in text
+    assert f'<div class="exchange-reply-form" id="reply-{first.pk}">' in text
     assert text.index(f'id="post-{first.pk}"') < text.index("Write your answer before sending it.")
     assert Post.objects.count() == 1
+
+
+def test_a_post_address_sends_a_reader_who_may_not_read_the_thread_to_log_in(thread, answerer):
+    post = PostFactory(thread=thread)  # a members-only thread
+    response = Client().get(post.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert str(thread.pk) not in response["Location"].split("?")[0]

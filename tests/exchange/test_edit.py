@@ -51,7 +51,7 @@ def test_the_author_edits_an_answer(asker, answerer, topic):
     assert "Online, within three days</textarea>" in client.get(url).content.decode()
     response = client.post(url, {"body": "Online, within two days", "language": "en"})
 
-    assert response["Location"] == f"{thread.get_absolute_url()}#post-{post.pk}"
+    assert response["Location"] == post.get_absolute_url()
     post.refresh_from_db()
     assert (post.body, post.body_html) == (
         "Online, within two days", "<p>Online, within two days</p>\n"

@@ -177,7 +177,7 @@ def test_answers_and_replies_mail_the_thread_followers_and_a_mention_replaces_it
     assert SmtpSink.subject(to_asker) == f"[MIRPAL] New answer in “{thread.title}”"
     text = SmtpSink.text(to_asker)
     assert "Ion Rusu answered in" in text
-    assert f"http://127.0.0.1:8000/discussions/{thread.pk}/#post-{post.pk}" in text
+    assert f"http://127.0.0.1:8000/discussions/posts/{post.pk}/" in text
     # Mentions come out as names in the text, as links in the HTML.
     assert "Ask @Timur Mentioned, @Quiet Mentioned, @Anna Expert and @No Account." in text
     html = _html(to_asker)

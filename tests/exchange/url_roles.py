@@ -51,6 +51,10 @@ def _threads(world, made) -> list[Case]:
             kwargs={"pk": hidden.pk},
         ),
         Case("exchange:thread", everyone(404), kwargs={"pk": 999_999}),
+        # A post's address sends each reader on to its page of the thread, or to log in.
+        Case("exchange:post", everyone(302), kwargs={"pk": own_answer.pk}),
+        Case("exchange:post", everyone(302), kwargs={"pk": answer.pk}),
+        Case("exchange:post", everyone(404), kwargs={"pk": 999_999}),
         Case("exchange:post_new", members_only(), kwargs={"pk": private.pk}, method="post"),
         Case("exchange:post_new", everyone(405), kwargs={"pk": private.pk}),
         Case(
