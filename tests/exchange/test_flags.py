@@ -72,7 +72,8 @@ def test_a_member_flags_an_answer_and_the_moderator_is_mailed_once(smtp_sink, as
 
     # Flagging again adds nothing; another member's flag joins the first without a second mail.
     again = _flag_post(client, post, "offensive")
-    assert "You have flagged this already" in client.get(again["Location"], follow=True).content.decode()
+    page = client.get(again["Location"], follow=True).content.decode()
+    assert "You have flagged this already" in page
     _flag_post(signed_in(ProfileFactory(status="approved").user), post, "offensive")
     assert Flag.objects.filter(post=post, outcome="open").count() == 2
     assert OutboxMessage.objects.filter(kind="secretariat_notice").count() == 1
