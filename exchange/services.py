@@ -33,6 +33,7 @@ from exchange.notify import post_published_notify, thread_published_notify
 from exchange.permissions import can_moderate, can_write
 from exchange.visibility import Access, may_edit, post_is_visible, thread_access
 from library.pdf import image_inspect, pdf_inspect
+from mirpal.fragments import data_changed
 
 # --- Attachments: PDFs through the library's content checks, pictures through Pillow's.
 
@@ -263,7 +264,16 @@ def thread_counts_refresh(thread: Thread) -> Thread:
     thread.refresh_from_db(
         fields=["answer_count", "helpful_count", "first_answer_at", "last_activity_at"]
     )
+    _lists_changed()
     return thread
+
+
+def _lists_changed() -> None:
+    # QuerySet.update sends no signal: the cached lists hear of the new figures here, now and
+    # again after the commit, so that a list rendered in between from the old figures (and
+    # cached under the first new version) does not outlive the transaction.
+    data_changed("exchange")
+    transaction.on_commit(lambda: data_changed("exchange"))
 
 
 # --- The answer that helped, and "this helped me".
@@ -324,6 +334,7 @@ def helpful_mark(*, user, post: Post) -> bool:
     if created:
         Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
         Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + 1)
+        _lists_changed()
     return created
 
 
@@ -339,6 +350,7 @@ def helpful_unmark(*, user, post: Post) -> bool:
             Thread.objects.filter(pk=post.thread_id, helpful_count__gt=0).update(
                 helpful_count=F("helpful_count") - 1
             )
+        _lists_changed()
     return bool(deleted)
 
 

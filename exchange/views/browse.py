@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -19,6 +20,7 @@ from exchange import selectors
 from exchange.permissions import can_read_members_only, can_write
 from members.permissions import member_required
 from mirpal.countries import Country
+from mirpal.fragments import cached_fragment
 from mirpal.widgets import FastSelect
 
 PER_PAGE = 20
@@ -81,13 +83,49 @@ def _listing(request, *, topic_slug: str = "", country: str = ""):
         raise Http404
     country = country or form.value("country")
     view, sort = form.value("view"), form.value("sort") or "active"
+    members = can_read_members_only(request.user)
+    countries = dict(Country.choices)
+    country_label = countries[country] if country else ""
+
+    def body() -> str:
+        return _listing_body(
+            request, topic=topic, topic_slug=topic_slug, country=country, view=view, sort=sort,
+            topics=topics, countries=countries, members=members,
+        )  # fmt: skip
+
+    # The body is the same for every viewer of one language, time zone, address and audience
+    # (members, or everyone else): from the cache, until a thread, a post or a profile changes.
+    cached_body = cached_fragment(
+        request,
+        f"exchange:list:{request.path}",
+        scopes=["exchange", "members"],
+        variant="members" if members else "public",
+        render=body,
+    )
+    return render(
+        request,
+        "exchange/list.html",
+        {
+            "body": cached_body,
+            "topic": topic,
+            "country": country,
+            "country_label": country_label,
+            "clean_address": request.resolver_match.url_name in ("topic", "country"),
+            "can_write": members and can_write(request.user),
+            "sees_members_only": members,
+        },
+    )
+
+
+def _listing_body(
+    request, *, topic, topic_slug, country, view, sort, topics, countries, members
+) -> str:
     threads = selectors.thread_list(
         user=request.user, topic=topic, country=country or None, view=view or None, sort=sort
     )
     page = selectors.thread_page(
         threads, number=_page_number(request.GET.get("page")), per_page=PER_PAGE
     )
-    countries = dict(Country.choices)
     for thread in page:
         thread.country_links = [(code, countries.get(code, code)) for code in thread.countries]
 
@@ -108,17 +146,12 @@ def _listing(request, *, topic_slug: str = "", country: str = ""):
         initial={"topic": topic_slug, "country": country, "view": view, "sort": sort},
         topics=topics,
     )
-    country_label = countries[country] if country else ""
-    return render(
-        request,
-        "exchange/list.html",
+    return render_to_string(
+        "exchange/_list_body.html",
         {
             "page": page,
             "form": filter_form,
             "topic": topic,
-            "country": country,
-            "country_label": country_label,
-            "clean_address": request.resolver_match.url_name in ("topic", "country"),
             "view_tabs": [
                 {"label": label, "url": query(view=value), "current": value == view}
                 for value, label in VIEW_TABS
@@ -135,9 +168,10 @@ def _listing(request, *, topic_slug: str = "", country: str = ""):
             "next_url": query(page=page.next_page_number) if page.has_next else "",
             "first_url": query(),
             "network_countries": selectors.NETWORK_COUNTRIES,
-            "can_write": can_write(request.user),
-            "sees_members_only": can_read_members_only(request.user),
+            "can_write": members,
+            "sees_members_only": members,
         },
+        request=request,
     )
 
 

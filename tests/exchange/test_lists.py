@@ -6,11 +6,15 @@ import html
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exchange.enums import Moderation, ThreadKind, Visibility
+from exchange.models import Thread
 from mirpal.models import Topic
+from tests.exchange.conftest import answer, signed_in
 from tests.factories.exchange import PostFactory, ThreadFactory
 from tests.factories.members import ProfileFactory
 
@@ -373,3 +377,30 @@ def test_anonymous_list_query_count_does_not_grow(count, django_assert_num_queri
         with django_assert_num_queries(3):
             rows = count * (1 if "view=" in url else 2)
             assert len(titles(client.get(url))) == min(rows, 20)
+
+
+def test_the_cached_list_shows_a_change_on_the_next_request():
+    """The list's body comes from the cache; an answer, a "helped me" and a new thread written
+    through the pages show on the very next request (no stale list after a write)."""
+    asker = ProfileFactory(status="approved").user
+    answerer = ProfileFactory(status="approved").user
+    reader = signed_in(ProfileFactory(status="approved").user)
+    thread = ThreadFactory(author=asker, title="Quotas for seasonal work")
+
+    def row() -> str:
+        text = reader.get(reverse("exchange:list")).content.decode()
+        return text[text.index("Quotas for seasonal work") :][:2000]
+
+    assert "0 answers" in row()
+    with CaptureQueriesContext(connection) as repeat:
+        assert "0 answers" in row()
+    # The repeat came from the cache: no query read the threads.
+    assert not [query for query in repeat.captured_queries if "exchange_thread" in query["sql"]]
+    answer(signed_in(answerer), thread, "We set them each spring.")
+    assert "1 answer" in row()
+    post = thread.posts.get()
+    signed_in(asker).post(reverse("exchange:helpful", args=[post.pk]), {"on": "1"})
+    assert "1 “helped me” mark" in row()
+    assert Thread.objects.get(pk=thread.pk).helpful_count == 1
+    fresh = ThreadFactory(title="Remittance fees after the new law")
+    assert fresh.title in reader.get(reverse("exchange:list")).content.decode()

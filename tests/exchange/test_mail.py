@@ -118,7 +118,9 @@ def test_a_new_question_mails_the_followers_of_its_topics_and_countries_once(
     [in_russian] = smtp_sink.to(russian.email)
     text = SmtpSink.text(in_russian)
     assert "Уважаемый(-ая) Айгуль Сатпаева!" in text
-    assert topic.name_ru in SmtpSink.subject(in_russian)
+    assert SmtpSink.subject(in_russian).startswith(
+        f"[MIRPAL] Новый вопрос в разделе «{topic.name_ru}»:"
+    )
     assert "Секретариат MIRPAL" in text
     assert _html(in_russian).startswith('<!DOCTYPE html><html lang="ru">')
 
