@@ -265,8 +265,10 @@ def expert_invited_notify(invitation) -> int:
     """Mail the invited expert at their member account, once (keyed by the invitation), unless
     they chose no discussion mail or cannot read the thread. Returns 0 or 1."""
     expert, thread = invitation.expert, invitation.thread
-    if expert.user_id is None or thread.state != Moderation.PUBLISHED:
+    if thread.state != Moderation.PUBLISHED:
         return 0
+    if expert.user_id is None:
+        return _expert_without_account_invite(invitation)
     reader = _readers({expert.user_id}).get(expert.user_id)
     if (
         reader is None
@@ -287,4 +289,35 @@ def expert_invited_notify(invitation) -> int:
             "body_text": markdown_plain(thread.body),
         },
     )
+    return len(outbox_enqueue([mail]))
+
+
+def _expert_without_account_invite(invitation) -> int:
+    """An expert with no account on the platform is invited at the contact address the
+    secretariat keeps (the address itself is shown to no one), in Russian if they speak it,
+    else in English. A members-only question's text stays on the platform: the mail carries
+    its title and how to get an account."""
+    expert, thread = invitation.expert, invitation.thread
+    if not expert.contact_email:
+        return 0
+    language = "ru" if "ru" in (expert.languages or []) else "en"
+    public = thread.visibility == Visibility.PUBLIC
+    with translation.override(language):
+        mail = mail_render(
+            template="exchange_invitation_guest",
+            context={
+                "name": expert.name,
+                "inviter": _person(invitation.invited_by),
+                "thread": thread,
+                "thread_url": settings.SITE_URL + thread.get_absolute_url(),
+                "body_html": _absolute_links(thread.body_html) if public else "",
+                "body_text": markdown_plain(thread.body) if public else "",
+                "secretariat": settings.SECRETARIAT_CONTACT_EMAIL,
+                "LANGUAGE_CODE": language,
+            },
+            language=language,
+            key=f"exchange:invitation:{invitation.pk}",
+            kind=KIND_INVITATION,
+            to_email=expert.contact_email,
+        )
     return len(outbox_enqueue([mail]))

@@ -4,27 +4,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from library.pdf import pdf_compose
 from mirpal.models import Topic
 from tests.factories.members import ProfileFactory
 
-
-@pytest.fixture(autouse=True)
-def _protected_media(settings, tmp_path):
-    """Attachments of each test go to a fresh folder outside MEDIA_ROOT."""
-    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.PROTECTED_MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared in English; a request in Russian leaves Russian active behind it."""
-    with translation.override("en"):
-        yield
+# Attachments go to a fresh folder per test and messages compare in English, as in the library.
+from tests.library.conftest import _english, _protected_media  # noqa: F401
 
 
 def signed_in(user) -> Client:

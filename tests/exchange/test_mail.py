@@ -238,12 +238,21 @@ def test_an_expert_invited_from_the_thread_page_is_mailed_once_and_sees_it(
     client.post(invite_url, {"expert": unlinked.pk})
     assert ExpertInvitation.objects.count() == 2
 
-    assert outbox_send_pending() == {"sent": 1, "retry": 0, "failed": 0}
+    assert outbox_send_pending() == {"sent": 2, "retry": 0, "failed": 0}
     [mail] = smtp_sink.to(expert_user.email)
     assert SmtpSink.subject(mail) == f"[MIRPAL] You are invited to answer “{thread.title}”"
     assert "Nodira Karimova invites you, as an expert of the MIRPAL roster" in SmtpSink.text(mail)
-    assert smtp_sink.to("bob@example.org") == []
     assert mail["List-Unsubscribe"]
+    # An expert with no account is invited at the secretariat's contact address for them, with
+    # the way to an account; a members-only question's text stays on the platform.
+    [guest] = smtp_sink.to("bob@example.org")
+    guest_text = SmtpSink.text(guest)
+    assert SmtpSink.subject(guest) == f"[MIRPAL] You are invited to answer “{thread.title}”"
+    assert "Dear Bob Roster," in guest_text
+    assert "Answering needs an account on the platform." in guest_text
+    assert f"http://127.0.0.1:8000{thread.get_absolute_url()}" in guest_text
+    assert thread.body not in guest_text
+    assert thread.body not in _html(guest)
 
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "Invited experts:" in page
