@@ -34,7 +34,7 @@ class ThreadPage:
 
     @property
     def last_index(self) -> int:
-        return self.first_index + len(self.answers) - 1
+        return self.first_index + len(self.answers) + (self.accepted is not None) - 1
 
 
 def thread_get(*, pk: int) -> Thread:
@@ -130,5 +130,6 @@ def thread_page(*, thread: Thread, viewer, moderator: bool, number: int = 1) -> 
         helpful_ids=helpful_ids,
         number=number,
         has_next=has_next,
-        first_index=offset + 1,
+        # The accepted answer, shown first on the first page, is the first of the count.
+        first_index=1 if number == 1 else offset + 1 + bool(thread.accepted_answer_id),
     )

@@ -159,12 +159,14 @@ def test_long_threads_come_a_page_of_answers_at_a_time_and_each_post_finds_its_p
     later = list(thread.posts.filter(parent=None).order_by("created_at", "id"))
 
     first_page = client.get(thread.get_absolute_url()).content.decode()
-    assert "Answers 1–30 of 65" in first_page
+    assert "Answers 1–31 of 65" in first_page  # the accepted answer and thirty others
     assert f'id="post-{later[30].pk}"' in first_page  # the 30th after the accepted one
     assert f'id="post-{later[31].pk}"' not in first_page
     assert 'rel="next" href="?page=2#answers-title"' in first_page
     third_page = client.get(thread.get_absolute_url() + "?page=3").content.decode()
-    assert "Answers 61–64 of 65" in third_page
+    assert "Answers 62–65 of 65" in third_page
+    second_page = client.get(thread.get_absolute_url() + "?page=2").content.decode()
+    assert "Answers 32–61 of 65" in second_page
     assert 'rel="prev" href="?page=2#answers-title"' in third_page
     assert 'rel="next"' not in third_page
 
