@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Aggregate,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -126,11 +127,22 @@ DIMENSIONS = {
 }
 
 
+class _UtcMonth(TruncMonth):
+    """The month of a moment in UTC, whatever the viewer's time zone: the periods are UTC's, so a
+    row the period counts falls in one of its months. A date (a download's day) is its own."""
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = super().resolve_expression(*args, **kwargs)
+        if isinstance(resolved.lhs.output_field, DateTimeField):
+            resolved.tzinfo = datetime.UTC
+        return resolved
+
+
 def _grouped(series: Series, period: Period, dimension: str) -> dict:
     queryset = series.queryset(period).order_by()
     if dimension == "month":
         rows = (
-            queryset.annotate(group=TruncMonth(series.date))
+            queryset.annotate(group=_UtcMonth(series.date))
             .values("group")
             .annotate(total=series.total)
             .values_list("group", "total")

@@ -48,6 +48,14 @@ def test_members_by_month_lists_every_month_of_the_period(known):
     assert result.series == (("applied", "Applied"), ("approved", "Approved"))
 
 
+def test_months_are_utc_months_whatever_the_viewers_time_zone(known):
+    # An application at 23:00 UTC on 31 March is in March, also for the secretariat in Moscow
+    # (02:00 on 1 April there): the period, from 1 January to 31 March, is UTC's.
+    with timezone.override("Europe/Moscow"):
+        result = figure(slug="members-month", period=QUARTER)
+    assert [row.values for row in result.rows] == [(1, 0), (1, 1), (1, 0)]
+
+
 def test_event_registrations_and_attendance(known):
     # Drafts and cancelled events are left out; "going" answers only.
     assert table("events-country") == {
