@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "events",
     "library",
     "exchange",
+    "practices",
+    "programme",
     "api",
     "panel",
     "portal",
@@ -629,6 +631,11 @@ EXCHANGE_POSTS_PER_HOUR = int(os.environ.get("EXCHANGE_POSTS_PER_HOUR", "10"))
 EXCHANGE_HOLD_FIRST_POSTS = int(os.environ.get("EXCHANGE_HOLD_FIRST_POSTS", "0"))
 # Attachments per thread or post (each checked and limited in size as library uploads are).
 EXCHANGE_MAX_ATTACHMENTS = int(os.environ.get("EXCHANGE_MAX_ATTACHMENTS", "5"))
+
+# --- Work programme: supports each member may give to proposals in one programme year, and how
+# many days before a call closes its reminder goes to the members.
+PROGRAMME_SUPPORTS_PER_YEAR = int(os.environ.get("PROGRAMME_SUPPORTS_PER_YEAR", "5"))
+PROGRAMME_CALL_REMINDER_DAYS = int(os.environ.get("PROGRAMME_CALL_REMINDER_DAYS", "7"))
 
 # --- Partner API (/api/v1/): keys, throttles in the shared Redis cache, CORS for partner sites.
 REST_FRAMEWORK = {

@@ -25,6 +25,8 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("events/", include("events.urls")),
     path("discussions/", include("exchange.urls")),
+    path("practices/", include("practices.urls")),
+    path("programme/", include("programme.urls")),
     # The admin's own log-in, log-out and password forms bypass allauth's rate limits and second
     # factor; these (unnamed, ahead of the admin's) answer at their addresses instead.
     path("secretariat/admin/login/", admin_login.admin_login),
