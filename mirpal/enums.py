@@ -52,6 +52,8 @@ class WebhookTopic(models.TextChoices):
     EVENT_CANCELLED = "event.cancelled", _("Event cancelled")
     ISSUE_PUBLISHED = "issue.published", _("Magazine issue published")
     DOCUMENT_PUBLISHED = "document.published", _("Document published")
+    CASE_PUBLISHED = "case.published", _("Good-practice case published")
+    ACTIVITY_PLANNED = "activity.planned", _("Programme activity planned")
 
 
 class WebhookStatus(models.TextChoices):

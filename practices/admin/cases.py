@@ -1,0 +1,1 @@
+"""Stub: the review helper fills this in (Case admin)."""

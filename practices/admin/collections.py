@@ -1,0 +1,1 @@
+"""Stub: the collections helper fills this in (Collection admin with its items)."""

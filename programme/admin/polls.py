@@ -1,0 +1,1 @@
+"""Stub: the polls helper fills this in (Poll admin with its slots)."""

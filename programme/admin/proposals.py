@@ -1,0 +1,1 @@
+"""Stub: the answers helper fills this in (Call, Proposal, Activity admin)."""
