@@ -8,8 +8,6 @@ published, by anyone or by members as its visibility says; a draft by the secret
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from members.permissions import is_member
 from practices.enums import ReviewState, Visibility
 from practices.models import Case, Collection
@@ -55,10 +53,3 @@ def collection_readable(*, collection: Collection, user) -> bool:
     if not collection.is_published:
         return user.is_authenticated and user.has_perm(CHANGE_COLLECTION)
     return collection.visibility == Visibility.PUBLIC or is_member(user)
-
-
-def members_only_filter(prefix: str = "") -> Q:
-    """For items of other apps a collection or a country page lists: published public cases."""
-    return Q(
-        **{f"{prefix}review_state": ReviewState.PUBLISHED, f"{prefix}visibility": Visibility.PUBLIC}
-    )
