@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -75,6 +76,8 @@ class CountryFigure(models.Model):
     value = models.CharField(
         _("value"), max_length=60, help_text=_("As it should be shown: “4.6 bn USD”, “31.4%”.")
     )
+    # Numbers are written differently in Russian (a decimal comma, "млн"); empty: as in English.
+    value_ru = models.CharField(_("value in Russian"), max_length=60, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     source_en = models.CharField(_("source in English"), max_length=300)
     source_ru = models.CharField(_("source in Russian"), max_length=300, blank=True)
@@ -107,3 +110,10 @@ class CountryFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_country_display()}: {self.label_en} ({self.year})"
+
+    @property
+    def value_shown(self) -> str:
+        """The value as the active language writes it."""
+        if translation.get_language() == "ru" and self.value_ru:
+            return self.value_ru
+        return self.value

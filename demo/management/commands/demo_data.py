@@ -6,6 +6,8 @@ from demo import history as history_demo
 from demo import library as library_demo
 from demo import members as members_demo
 from demo import portal as portal_demo
+from demo import practices as practices_demo
+from demo import programme as programme_demo
 from demo import roster as roster_demo
 
 
@@ -64,4 +66,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo data: {created['threads']} new discussion(s), {created['posts']} new answer(s) "
             "and replies"
+        )
+        # Cases name members and experts as contacts; collections gather what is above.
+        created = practices_demo.load()
+        self.stdout.write(
+            f"demo data: {created['cases']} new good-practice case(s), "
+            f"{created['collections']} new collection(s), "
+            f"{created['figures']} new country figure(s)"
+        )
+        # The work programme: this year's activities became the events above.
+        created = programme_demo.load()
+        self.stdout.write(
+            f"demo data: {created['proposals']} new programme proposal(s), "
+            f"{created['activities']} new activity(ies) this year"
         )
