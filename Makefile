@@ -44,7 +44,7 @@ test: install
 	MIRPAL_TESTING=1 $(PY) manage.py compile_catalogue
 	MIRPAL_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
-	MIRPAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	MIRPAL_TESTING=1 $(PY) -m pytest --durations=30 $(PYTEST_ARGS); status=$$?; \
 	  if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null; then \
 	    echo "Chromium not installed: browser tests skipped (apt-get install chromium)"; fi; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
