@@ -11,6 +11,8 @@ NAVIGATION = [
     ("events:list", _("Events")),
     ("library:index", _("Library")),
     ("exchange:list", _("Discussions")),
+    ("practices:list", _("Good practices")),
+    ("programme:current", _("Work programme")),
     ("members:experts", _("Experts")),
     ("members:directory", _("Members")),
     ("about", _("About")),

@@ -15,3 +15,14 @@ class PracticesConfig(AppConfig):
         from practices.models import Case, Collection, CollectionItem
 
         data_changed_on_write("practices", Case, Collection, CollectionItem)
+
+        # The library's search page shows the cases found as their own group.
+        from library.search import search_group_register
+        from practices.search import cases_search_group
+
+        search_group_register(
+            "cases",
+            find=cases_search_group,
+            template="practices/_search_group.html",
+            scopes=["practices"],
+        )
