@@ -344,5 +344,5 @@ def load() -> dict[str, int]:
         cases = _load_cases()
         collections = _load_collections()
         figures = _load_figures()
-    data_changed("practices", "portal")
+    data_changed("practices", "figures")
     return {"cases": cases, "collections": collections, "figures": figures}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mirpal.admin_audit import AuditedAdminMixin
 from portal.forms import SupporterAdminForm
-from portal.models import Supporter
+from portal.models import CountryFigure, Supporter
 
 
 @admin.register(Supporter)
@@ -23,3 +23,24 @@ class SupporterAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not obj.logo:
             return "—"
         return format_html('<img src="{}" alt="" height="32">', obj.get_logo_url())
+
+
+@admin.register(CountryFigure)
+class CountryFigureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The key figures of the country pages; each change shows on the next visit (portal.apps)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["country", "label_en", "value", "year", "source_en", "position"]
+    list_display_links = ["label_en"]
+    list_editable = ["value", "year", "position"]
+    list_filter = ["country"]
+    search_fields = ["label_en", "label_ru", "source_en", "source_ru"]
+    fields = [
+        "country",
+        ("label_en", "label_ru"),
+        ("value", "value_ru"),
+        "year",
+        ("source_en", "source_ru"),
+        "source_url",
+        "position",
+    ]

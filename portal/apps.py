@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from mirpal.fragments import data_changed_on_write
-        from portal.models import Supporter
+        from portal.models import CountryFigure, Supporter
 
         data_changed_on_write("partners", Supporter)
+        data_changed_on_write("figures", CountryFigure)

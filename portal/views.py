@@ -3,23 +3,26 @@ import math
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from events.display import event_times
+from events.selectors import event_next_end
+from members.permissions import is_member
 from mirpal.countries import Country
 from mirpal.fragments import (
     FRAGMENT_SECONDS,
+    cached_fragment,
     fragment_key,
     versioned_found,
     versioned_keys,
     versioned_set,
 )
 from mirpal.storage import stored_file_response
-from portal import selectors
+from portal import countries, selectors
 from portal.models import Supporter
 
 NINE_COUNTRIES = [choice for choice in Country.choices if choice[0] != Country.OTHER]
@@ -190,4 +193,84 @@ def privacy(request):
 def terms(request):
     return render(
         request, "portal/terms.html", {"contact_email": settings.SECRETARIAT_CONTACT_EMAIL}
+    )
+
+
+# What the country pages show: members and experts, events, documents, cases, discussions, and
+# the figures the secretariat keeps (portal.apps).
+COUNTRY_SCOPES = ("members", "roster", "events", "library", "exchange", "practices", "figures")
+COUNTRY_LIST_SCOPES = ("members", "roster", "events", "figures")
+FIGURES_ADMIN_PERMISSION = "portal.change_countryfigure"
+
+
+def _seconds_until(moment) -> int:
+    if moment is None:
+        return FRAGMENT_SECONDS
+    return math.ceil((moment - timezone.now()).total_seconds())
+
+
+def _edits_figures(user) -> bool:
+    # is_staff first: a member's page asks the database nothing about permissions.
+    return user.is_staff and user.has_perm(FIGURES_ADMIN_PERMISSION)
+
+
+@require_GET
+def country_list(request):
+    """The nine countries with their members, experts, coming events and first figures: the
+    same for every viewer, cached until the data changes or the next coming event ends."""
+    body = cached_fragment(
+        request,
+        "portal:countries",
+        scopes=COUNTRY_LIST_SCOPES,
+        render=lambda: render_to_string(
+            "portal/_countries_body.html", {"countries": countries.country_summaries()}
+        ),
+        timeout=lambda: _seconds_until(event_next_end()),
+    )
+    return render(
+        request,
+        "portal/countries.html",
+        {"body": body, "edits_figures": _edits_figures(request.user)},
+    )
+
+
+@require_GET
+def country_detail(request, code: str):
+    """One country's page. Its body is cached in two versions, for members (who see members'
+    names and what is for members) and for everyone else; the staff's link to the figures stays
+    outside it."""
+    country = countries.country_code_from_path(code)
+    if country is None:
+        raise Http404
+    if code != country.lower():
+        return redirect("country", code=country.lower(), permanent=True)
+    member = is_member(request.user)
+    shown = {}
+
+    def render_body() -> str:
+        page = countries.country_page(code=country, viewer=request.user, member=member)
+        shown["next_event_end"] = page.next_event_end
+        # No request: context processors would bring the viewer into a body others are served.
+        return render_to_string(
+            "portal/_country_body.html",
+            {"page": page, "country_label": Country(country).label, "member": member},
+        )
+
+    body = cached_fragment(
+        request,
+        f"portal:country:{country}",
+        scopes=COUNTRY_SCOPES,
+        variant="member" if member else "public",
+        render=render_body,
+        timeout=lambda: _seconds_until(shown.get("next_event_end")),
+    )
+    return render(
+        request,
+        "portal/country.html",
+        {
+            "body": body,
+            "code": country,
+            "country_label": Country(country).label,
+            "edits_figures": _edits_figures(request.user),
+        },
     )

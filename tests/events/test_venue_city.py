@@ -50,9 +50,9 @@ def test_pages_show_the_city_in_the_readers_language(field_visit):
     field_visit.save()
     russian = visit("ru").get(field_visit.get_absolute_url()).content.decode()
     english = visit("en").get(field_visit.get_absolute_url()).content.decode()
-    assert "<dd>Кишинёв, Молдова</dd>" in russian
+    assert '<dd>Кишинёв, <a href="/countries/md/">Молдова</a></dd>' in russian
     assert "Chisinau" not in russian
-    assert "<dd>Chisinau, Moldova</dd>" in english
+    assert '<dd>Chisinau, <a href="/countries/md/">Moldova</a></dd>' in english
 
     card = visit("ru").get(reverse("events:list")).content.decode()
     assert " · Кишинёв" in card
@@ -62,7 +62,7 @@ def test_pages_show_the_city_in_the_readers_language(field_visit):
 
 def test_without_a_russian_name_the_city_shows_as_typed(field_visit):
     assert (
-        "<dd>Chisinau, Молдова</dd>"
+        '<dd>Chisinau, <a href="/countries/md/">Молдова</a></dd>'
         in visit("ru").get(field_visit.get_absolute_url()).content.decode()
     )
 

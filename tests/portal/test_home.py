@@ -159,7 +159,7 @@ def test_the_sections_read_in_russian(network):
         "Regional Migration Research Foundation (рус.)",
     ]
     countries = re.search(r'<ul class="home-countries">(.*?)</ul>', html, re.S)[1]
-    assert re.findall(r"<li>(.*?)</li>", countries) == [
+    assert re.findall(r'<li><a href="/countries/[a-z]{2}/">(.*?)</a></li>', countries) == [
         "Армения",
         "Беларусь",
         "Казахстан",
