@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import views, views_practices
 
 app_name = "v1"
 
@@ -15,6 +15,9 @@ router.register("issues", views.IssueViewSet, basename="issue")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("search", views.SearchViewSet, basename="search")
+router.register("cases", views_practices.CaseViewSet, basename="case")
+router.register("collections", views_practices.CollectionViewSet, basename="collection")
+router.register("programme/activities", views_practices.ActivityViewSet, basename="activity")
 router.register("me/registrations", views.RegistrationViewSet, basename="registration")
 router.register("me/token", views.TokenViewSet, basename="token")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.notices_summaries_send",
         "schedule": crontab(hour=4, minute=50),
     },
+    # The closing reminder of a call for proposals, PROGRAMME_CALL_REMINDER_DAYS before it closes.
+    "programme-call-reminders": {
+        "task": "programme.call_reminders_send",
+        "schedule": crontab(minute=25),
+    },
 }
 # One scheduler however many machines start beat: celery-redbeat keeps the schedule and a lock in
 # Redis; a second beat waits on the lock and takes over when the first stops or dies (within
@@ -701,8 +706,9 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Language
 SPECTACULAR_SETTINGS = {
     "TITLE": "MIRPAL API",
     "DESCRIPTION": (
-        "Public events, magazine, documents and expert roster of the MIRPAL network, for partner "
-        "sites, and a member's own registrations. Send a partner key as `Authorization: Api-Key "
+        "Public events, magazine, documents, expert roster, good-practice cases and collections "
+        "and the published work programme of the MIRPAL network, for partner sites, and a "
+        "member's own registrations. Send a partner key as `Authorization: Api-Key "
         "<key>`; answers are in English or Russian (Accept-Language or ?lang=)."
     ),
     "VERSION": "1",
@@ -716,5 +722,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventStatusEnum": "events.enums.EventStatus",
         "RegistrationStatusEnum": "events.enums.RegistrationStatus",
+        # Names the schema had before other fields of the same name came (cases, activities).
+        "KindEnum": "events.enums.EventKind",
+        "CountriesEnum": "mirpal.countries.Country",
+        "CaseStatusEnum": "practices.enums.CaseStatus",
+        "CollectionItemKindEnum": "practices.enums.ItemKind",
+        "NetworkCountryEnum": "practices.models.CASE_COUNTRIES",
+        "ActivityKindEnum": "programme.enums.ActivityKind",
+        "ActivityStatusEnum": "programme.enums.ActivityStatus",
     },
 }

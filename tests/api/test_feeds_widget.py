@@ -75,6 +75,10 @@ def test_docs_page_served_without_cdn(client):
     assert sorted(schema["paths"]) == [
         "/api/v1/articles/",
         "/api/v1/articles/{id}/",
+        "/api/v1/cases/",
+        "/api/v1/cases/{slug}/",
+        "/api/v1/collections/",
+        "/api/v1/collections/{slug}/",
         "/api/v1/countries/",
         "/api/v1/documents/",
         "/api/v1/documents/{id}/",
@@ -88,6 +92,8 @@ def test_docs_page_served_without_cdn(client):
         "/api/v1/me/registrations/{event}/",
         "/api/v1/me/token/",
         "/api/v1/me/token/revoke/",
+        "/api/v1/programme/activities/",
+        "/api/v1/programme/activities/{id}/",
         "/api/v1/search/",
         "/api/v1/topics/",
         "/api/v1/webhooks/",
@@ -95,3 +101,9 @@ def test_docs_page_served_without_cdn(client):
     ]
     responses = schema["paths"]["/api/v1/events/"]["get"]["responses"]
     assert sorted(responses) == ["200", "304", "400", "401", "403", "404", "429"]
+    for path in ("/api/v1/cases/", "/api/v1/collections/", "/api/v1/programme/activities/"):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert sorted(responses) == ["200", "304", "400", "401", "403", "404", "429"]
+    case = schema["components"]["schemas"]["CaseDetail"]["properties"]
+    assert {"legal_basis_en", "lessons_ru", "documents", "events", "contacts"} <= set(case)
+    assert "contact_members" not in case
