@@ -11,16 +11,16 @@ from rest_framework.response import Response
 from api import selectors_practices as selectors
 from api import serializers_practices as out
 from api.views import ReadViewSet, _detail_doc, _list_doc, _query
+from mirpal.enums import ApiScope
 from practices.enums import CaseStatus
 from practices.models import CASE_COUNTRIES
 from programme.enums import ActivityKind, ActivityStatus
 from programme.models import NETWORK_COUNTRIES
 
-# Partner keys read these endpoints whatever their scopes, as anyone may without a key: the
-# scopes for them (read:cases, read:collections, read:programme) wait for ApiScope's migration.
-CASES_SCOPE = None
-COLLECTIONS_SCOPE = None
-PROGRAMME_SCOPE = None
+# A partner key reads these only with their scope; without a key they are public, as the others.
+CASES_SCOPE = ApiScope.READ_CASES
+COLLECTIONS_SCOPE = ApiScope.READ_COLLECTIONS
+PROGRAMME_SCOPE = ApiScope.READ_PROGRAMME
 
 
 class CaseQuery(serializers.Serializer):

@@ -44,6 +44,9 @@ class ApiScope(models.TextChoices):
     READ_EVENTS = "read:events", _("Read events")
     READ_LIBRARY = "read:library", _("Read the library")
     READ_EXPERTS = "read:experts", _("Read the expert roster")
+    READ_CASES = "read:cases", _("Read good-practice cases")
+    READ_COLLECTIONS = "read:collections", _("Read curated collections")
+    READ_PROGRAMME = "read:programme", _("Read the work programme")
 
 
 class WebhookTopic(models.TextChoices):

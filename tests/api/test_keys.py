@@ -24,6 +24,9 @@ def test_scopes_limit_what_a_partner_key_reads(client):
         "/api/v1/issues/",
         "/api/v1/search/?q=report",
         "/api/v1/articles/",
+        "/api/v1/cases/",
+        "/api/v1/collections/",
+        "/api/v1/programme/activities/",
     ):
         response = client.get(url, **headers)
         assert (response.status_code, response.json()) == (
@@ -34,6 +37,10 @@ def test_scopes_limit_what_a_partner_key_reads(client):
     assert client.get("/api/v1/experts/", **key_header(raw)).status_code == 200
     assert client.get("/api/v1/documents/", **key_header(raw)).status_code == 200
     assert client.get("/api/v1/events/", **key_header(raw)).status_code == 403
+    _key, raw = partner_key(scopes=["read:cases", "read:collections", "read:programme"])
+    for url in ("/api/v1/cases/", "/api/v1/collections/", "/api/v1/programme/activities/"):
+        assert client.get(url, **key_header(raw)).status_code == 200
+    assert client.get("/api/v1/documents/", **key_header(raw)).status_code == 403
 
 
 def test_key_is_stored_hashed_and_revocable(client):

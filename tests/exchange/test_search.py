@@ -173,7 +173,7 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
         ArticleFactory(title=f"Labour migration in issue {index}", language="en")
 
     # The library's five (see tests/library/test_search.py) and one for the discussions.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = search(client, "labour migration")
     # Then the results and the group come from the cache: only the search log's insert.
     with django_assert_num_queries(1):

@@ -211,7 +211,7 @@ def test_capped_search_page_query_count_is_constant(
         ArticleFactory(title=f"Labour migration in issue {index}", language="en")
 
     # As in test_search_page_query_count_is_constant, capped or not.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("library:search"), {"q": "labour migration"})
 
     assert response.context["outcome"].count_capped is (size > 3)

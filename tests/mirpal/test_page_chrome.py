@@ -132,7 +132,14 @@ def menu_links(html: str) -> list[str]:
 def test_the_menu_holds_every_link_of_the_header_as_a_plain_list():
     sections = [
         reverse(name)
-        for name in ("events:list", "library:index", "exchange:list", "members:experts")
+        for name in (
+            "events:list",
+            "library:index",
+            "exchange:list",
+            "practices:list",
+            "programme:current",
+            "members:experts",
+        )
     ]
     sections += [reverse("members:directory"), reverse("about")]
     member = signed_in(ProfileFactory(status="approved").user)
