@@ -250,7 +250,8 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
 
     # candidates with their ranks and filter counts (and whether there are words at all), the
     # topics (the filter's names and the entries'), documents with their topics' ids, articles
-    # with theirs, the search log's insert, the exchange's discussions and the good-practice cases (library.search_groups)
+    # with theirs, the search log's insert, the exchange's discussions and the good-practice
+    # cases (library.search_groups)
     with django_assert_num_queries(7):
         response = client.get(reverse("library:search"), {"q": "labour migration"})
 
