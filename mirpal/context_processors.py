@@ -3,6 +3,7 @@ from functools import cache
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mirpal.timezones import ViewerZone
 
@@ -11,8 +12,9 @@ NAVIGATION = [
     ("events:list", _("Events")),
     ("library:index", _("Library")),
     ("exchange:list", _("Discussions")),
-    ("practices:list", _("Good practices")),
-    ("programme:current", _("Work programme")),
+    # Short in the menu, so that all sections fit one row of a desktop in Russian too.
+    ("practices:list", pgettext_lazy("menu", "Good practices")),
+    ("programme:current", pgettext_lazy("menu", "Work programme")),
     ("members:experts", _("Experts")),
     ("members:directory", _("Members")),
     ("about", _("About")),

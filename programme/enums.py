@@ -42,5 +42,7 @@ class SlotAnswer(models.TextChoices):
 
 
 class WrittenIn(models.TextChoices):
-    RUSSIAN = "ru", "Русский"
-    ENGLISH = "en", "English"
+    """The two languages a proposal may be written in (the network's working languages)."""
+
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")

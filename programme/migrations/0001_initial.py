@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('why_now', models.TextField(blank=True, verbose_name='why now')),
                 ('activity_kind', models.CharField(choices=[('video_conference', 'Video conference'), ('field_visit', 'Field visit'), ('study', 'Study'), ('training', 'Training'), ('expert_review', 'Expert review')], max_length=20, verbose_name='kind of activity wanted')),
                 ('countries', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('AM', 'Armenia'), ('BY', 'Belarus'), ('KZ', 'Kazakhstan'), ('KG', 'Kyrgyz Republic'), ('MD', 'Moldova'), ('RU', 'Russia'), ('TJ', 'Tajikistan'), ('UA', 'Ukraine'), ('UZ', 'Uzbekistan')], max_length=2), default=list, size=None, verbose_name='countries concerned')),
-                ('language', models.CharField(choices=[('ru', 'Русский'), ('en', 'English')], default='ru', max_length=2, verbose_name='written in')),
+                ('language', models.CharField(choices=[('ru', 'Russian'), ('en', 'English')], default='ru', max_length=2, verbose_name='written in')),
                 ('state', models.CharField(choices=[('submitted', 'Submitted'), ('evaluating', 'Being evaluated'), ('accepted', 'Accepted'), ('not_this_year', 'Not this year'), ('merged', 'Merged')], default='submitted', max_length=14, verbose_name='state')),
                 ('answer', models.TextField(blank=True, verbose_name='official answer')),
                 ('answered_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='answered')),

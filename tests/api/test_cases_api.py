@@ -244,7 +244,7 @@ def test_a_cached_answer_is_served_without_queries(client, django_assert_num_que
 def test_partner_keys_read_cases_within_the_throttle(client, settings):
     CaseFactory(slug="public-case")
     settings.API_RATE_KEY = 2
-    _key, raw = partner_key(scopes=[])
+    _key, raw = partner_key(scopes=["read:cases"])
     headers = key_header(raw)
     assert slugs(client.get("/api/v1/cases/", **headers)) == ["public-case"]
     assert client.get("/api/v1/cases/public-case/", **headers).status_code == 200

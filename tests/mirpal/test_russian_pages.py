@@ -37,6 +37,8 @@ ALLOWED = frozenset(
         "Teams",
         "Microsoft",
         "Webex",
+        "Jitsi",
+        "Meet",  # “Jitsi Meet”
         "Google",
         "Outlook",
         "Apple",

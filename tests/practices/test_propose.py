@@ -39,7 +39,7 @@ def test_a_russian_speaking_member_proposes_a_case_in_russian_only(russian_membe
     page = client.get(reverse("practices:propose")).content.decode()
     assert "Предложить практику" in page
     assert "Кратко о практике" in page
-    assert "Прежде чем перенимать опыт" in page
+    assert "Что учесть при заимствовании" in page
     assert "Ion Rusu — Bureau for Migration" in page
 
     response = propose(
