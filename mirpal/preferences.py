@@ -24,6 +24,7 @@ SECRETARIAT_NOTICE_KINDS: dict[str, tuple[str, str]] = {
     "application": ("members.decide_membership", _("new applications for membership")),
     "expert_request": ("members.handle_expert_requests", _("new requests for an expert")),
     "flag": ("exchange.moderate_exchange", _("posts flagged in the discussions")),
+    "case": ("practices.review_case", _("good-practice cases proposed for review")),
 }
 
 

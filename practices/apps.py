@@ -26,3 +26,7 @@ class PracticesConfig(AppConfig):
             template="practices/_search_group.html",
             scopes=["practices"],
         )
+        # Reviewers hear of proposed cases at once or in the secretariat's daily summary.
+        from practices.notices import case_notices_register
+
+        case_notices_register()

@@ -28,6 +28,7 @@ from mirpal.outbox import outbox_enqueue
 from mirpal.webhooks import webhooks_notify
 from practices.enums import ReviewState, Visibility
 from practices.models import CASE_TEXT_FIELDS, Case
+from practices.notices import case_review_notice
 from practices.payloads import case_webhook_payload
 from practices.visibility import can_propose, can_review
 
@@ -190,6 +191,7 @@ def case_propose(*, by, acknowledge: bool = True, **data) -> Case:
     )
     if acknowledge:
         _proposer_mail(case, step="received", entry=entry)
+        case_review_notice(case)
     return case
 
 
