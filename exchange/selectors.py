@@ -16,6 +16,7 @@ from members.models import Profile
 from members.roster.models import Expert
 from mirpal.countries import Country
 from mirpal.models import Topic
+from mirpal.pages import UncountedPage, uncounted_page
 
 # The orders a list offers, each read from its index (Thread.Meta.indexes).
 SORTS = {
@@ -106,38 +107,9 @@ def thread_list(
     return threads
 
 
-@dataclass(frozen=True)
-class ThreadPage:
-    """One page of a list, read without counting the list: `has_next` comes from the one row
-    read past the page's end."""
-
-    threads: list[Thread]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def __iter__(self):
-        return iter(self.threads)
-
-    def __len__(self) -> int:
-        return len(self.threads)
-
-
-def thread_page(threads: QuerySet[Thread], *, number: int, per_page: int) -> ThreadPage:
-    start = (number - 1) * per_page
-    rows = list(threads[start : start + per_page + 1])
-    return ThreadPage(threads=rows[:per_page], number=number, has_next=len(rows) > per_page)
+def thread_page(threads: QuerySet[Thread], *, number: int, per_page: int) -> UncountedPage:
+    """One page of the list, read without counting it (mirpal.pages)."""
+    return uncounted_page(threads, number=number, per_page=per_page)
 
 
 # --- The people picker: whom a post may mention.

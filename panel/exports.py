@@ -23,7 +23,6 @@ apostrophe, in CSV and in Excel alike.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from members.enums import ContactVisibility, MembershipStatus
 from members.models import Profile, User
 from members.roster.selectors import roster_export_rows
 from mirpal.models import Topic
-from mirpal.spreadsheets import spreadsheet_cell
+from mirpal.spreadsheets import spreadsheet_cell, xlsx_bytes
 from panel.selectors.events import events_of
 from panel.selectors.periods import Period
 
@@ -349,31 +348,6 @@ def csv_response(table: Table, *, audience: str) -> StreamingHttpResponse:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows), written in openpyxl's streaming mode."""
-    # Imported here: openpyxl takes a noticeable part of a second to load, and only the Excel
-    # downloads need it, so web and worker processes do not pay for it at start.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        heading = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(name))
-            cell.font = bold
-            heading.append(cell)
-        sheet.append(heading)
-        for row in rows:
-            sheet.append([spreadsheet_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def xlsx_response(table: Table, *, audience: str) -> HttpResponse:

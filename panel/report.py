@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from library.models import Document, Issue
 from mirpal.countries import Country
-from panel.exports import xlsx_bytes
+from mirpal.spreadsheets import xlsx_bytes
 from panel.selectors import figures as figure_selectors
 from panel.selectors.figures import LIBRARY_DOWNLOADS, Figure
 from panel.selectors.periods import Period

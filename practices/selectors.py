@@ -21,6 +21,7 @@ from library.search import search_query, visible_documents
 from members.models import Expert, User
 from members.permissions import is_member
 from mirpal.models import Topic
+from mirpal.pages import UncountedPage, uncounted_page
 from practices.enums import CaseStatus
 from practices.models import CASE_COUNTRIES, Case
 from practices.visibility import cases_visible_to
@@ -93,38 +94,9 @@ def case_list(
     return cases.order_by("-published_at", "-id")
 
 
-@dataclass(frozen=True)
-class CasePage:
-    """One page of a list, read without counting it: `has_next` comes from the one row read
-    past the page's end."""
-
-    cases: list[Case]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def __iter__(self):
-        return iter(self.cases)
-
-    def __len__(self) -> int:
-        return len(self.cases)
-
-
-def case_page(cases: QuerySet[Case], *, number: int, per_page: int) -> CasePage:
-    start = (number - 1) * per_page
-    rows = list(cases[start : start + per_page + 1])
-    return CasePage(cases=rows[:per_page], number=number, has_next=len(rows) > per_page)
+def case_page(cases: QuerySet[Case], *, number: int, per_page: int) -> UncountedPage:
+    """One page of the list, read without counting it (mirpal.pages)."""
+    return uncounted_page(cases, number=number, per_page=per_page)
 
 
 def case_detail(*, slug: str, user) -> Case:

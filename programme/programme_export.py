@@ -4,14 +4,10 @@ the request; every cell through mirpal.spreadsheets.spreadsheet_cell (no formula
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
-
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mirpal.countries import Country
-from mirpal.spreadsheets import spreadsheet_cell
 from programme.programme_page import CoverageRow, YearProgramme
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,27 +105,3 @@ def programme_sheets(programme: YearProgramme) -> list[tuple[str, list[str], lis
             ],
         ),
     ]
-
-
-def xlsx_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows), header in bold."""
-    # Imported here: openpyxl is slow to load and only this download needs it.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        heading = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(name))
-            cell.font = bold
-            heading.append(cell)
-        sheet.append(heading)
-        for row in rows:
-            sheet.append([spreadsheet_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

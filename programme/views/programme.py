@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mirpal.spreadsheets import xlsx_bytes
 from programme.models import Call
-from programme.programme_export import XLSX_TYPE, programme_sheets, xlsx_bytes
+from programme.programme_export import XLSX_TYPE, programme_sheets
 from programme.programme_page import programme_call_newest, programme_of_year
 from programme.visibility import call_readable, calls_readable_by
 
