@@ -21,14 +21,20 @@ from mirpal.enums import MailKind
 from mirpal.mail import mail_render
 from mirpal.outbox import Mail, outbox_enqueue
 from mirpal.preferences import unsubscribe_headers, unsubscribe_url, users_wanting
+from programme.enums import PollState
 from programme.models import Call, Support
 
 KIND_MERGED = "programme_merged"
 KIND_CALL_REMINDER = "programme_call_reminder"
+KIND_POLL = "programme_poll"
 
 
 def merged_key(source_id: int, user_id: int) -> str:
     return f"programme:merged:{source_id}:{user_id}"
+
+
+def poll_invitation_key(poll_id: int, user_id: int) -> str:
+    return f"programme:poll:{poll_id}:{user_id}"
 
 
 def call_reminder_key(call_id: int, user_id: int) -> str:
@@ -166,3 +172,28 @@ def _call_reminder_send(*, call_id: int, now: datetime.datetime) -> int:
     call.reminder_sent_at = now
     call.save(update_fields=["reminder_sent_at"])
     return queued
+
+
+def poll_invitations_send(*, poll) -> int:
+    """Ask each invited member to answer the scheduling poll: one mail each (keyed by poll and
+    person, so a member added later is asked once and nobody twice), in their mail language,
+    while the poll is open. Returns how many mails were queued."""
+    if poll.state != PollState.OPEN:
+        return 0
+    poll_url = settings.SITE_URL + reverse("programme:poll", kwargs={"pk": poll.pk})
+    invitees = poll.invitees.filter(
+        is_active=True, profile__status=MembershipStatus.APPROVED
+    ).select_related("profile")
+    slots = poll.slots.count()
+    mails = [
+        _render(
+            template="programme_poll",
+            kind=KIND_POLL,
+            key=poll_invitation_key(poll.pk, user.pk),
+            user=user,
+            context={"poll": poll, "poll_url": poll_url, "slots": slots},
+        )
+        for user in invitees
+    ]
+    with transaction.atomic():
+        return len(outbox_enqueue(mails))

@@ -8,7 +8,7 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.enums import MembershipStatus
@@ -17,6 +17,7 @@ from mirpal.admin_audit import AuditedAdminMixin
 from mirpal.timezones import zone_label
 from programme.enums import PollState
 from programme.models import Poll, Slot
+from programme.proposal_mail import poll_invitations_send
 
 
 class InviteeField(forms.ModelMultipleChoiceField):
@@ -106,6 +107,21 @@ class PollAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The invitees and slots are saved now: each invitee not yet asked is mailed once.
+        sent = poll_invitations_send(poll=form.instance)
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invited member was asked to answer the poll.",
+                    "%(count)d invited members were asked to answer the poll.",
+                    sent,
+                )
+                % {"count": sent},
+            )
 
     @admin.display(description=_("Answers and ranking"))
     def results_link(self, obj):

@@ -82,3 +82,49 @@ def test_a_decided_poll_is_read_only_in_the_admin(editor_client):
     assert page.status_code == 200
     assert 'name="title_en"' not in html
     assert "slots-TOTAL_FORMS" not in html
+
+
+def test_the_invitees_are_asked_once_each_in_their_language(editor_client, smtp_sink):
+    from mirpal.models import OutboxMessage
+    from mirpal.outbox import outbox_send_pending
+    from tests.smtp import SmtpSink
+
+    bishkek = ProfileFactory(country="KG", time_zone="Asia/Bishkek", mail_language="ru").user
+    chisinau = ProfileFactory(country="MD", time_zone="Europe/Chisinau", mail_language="en").user
+    response = editor_client.post(
+        ADD, form_data([bishkek], [("2027-06-09", "10:00:00"), ("2027-06-10", "14:30:00")])
+    )
+    assert response.status_code == 302
+    poll = Poll.objects.get()
+    assert outbox_send_pending()["sent"] == 1
+    [russian] = smtp_sink.to(bishkek.email)
+    assert SmtpSink.subject(russian) == (
+        "[MIRPAL] Когда вам удобно? Сезонная работа: подготовка к выезду"
+    )
+    text = " ".join(SmtpSink.text(russian).split())
+    assert "предлагает 2 варианта времени" in text
+    assert f"/programme/polls/{poll.pk}/" in text
+
+    # A member added later is asked; the first is not asked again.
+    change = reverse("admin:programme_poll_change", args=[poll.pk])
+    data = form_data([bishkek, chisinau], [])
+    data.update(
+        {
+            "slots-TOTAL_FORMS": "2",
+            "slots-INITIAL_FORMS": "2",
+            **{f"slots-{n}-id": str(slot.pk) for n, slot in enumerate(poll.slots.all())},
+            **{f"slots-{n}-poll": str(poll.pk) for n in range(2)},
+            "slots-0-starts_at_0": "2027-06-09",
+            "slots-0-starts_at_1": "10:00:00",
+            "slots-1-starts_at_0": "2027-06-10",
+            "slots-1-starts_at_1": "14:30:00",
+        }
+    )
+    assert editor_client.post(change, data).status_code == 302
+    assert outbox_send_pending()["sent"] == 1
+    [english] = smtp_sink.to(chisinau.email)
+    assert SmtpSink.subject(english) == (
+        "[MIRPAL] When suits you? Seasonal work: pre-departure orientation"
+    )
+    assert len(smtp_sink.to(bishkek.email)) == 1
+    assert OutboxMessage.objects.filter(kind="programme_poll").count() == 2
