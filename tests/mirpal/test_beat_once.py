@@ -107,7 +107,14 @@ def test_two_beats_send_each_sweep_once_and_the_second_takes_over_when_the_first
                 f"(one beat: about {window * SWEEPS_PER_SECOND})"
             )
             assert second.sent() == 0
-            assert sent_in_window == first.sent() - first_before
+            # Every sweep in the queue came from the first beat. The log and the queue are read a
+            # moment apart at each edge of the window, so a burst of sweeps (one per kind) in
+            # flight there may be counted on one side only.
+            logged_in_window = first.sent() - first_before
+            assert abs(sent_in_window - logged_in_window) <= SWEEPS_PER_SECOND, (
+                sent_in_window,
+                logged_in_window,
+            )
             assert window * SWEEPS_PER_SECOND * 0.6 <= sent_in_window
             assert sent_in_window <= window * SWEEPS_PER_SECOND * 1.25 + SWEEPS_PER_SECOND
 
