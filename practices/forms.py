@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from exchange.enums import Visibility as ThreadVisibility
 from members.enums import MembershipStatus
 from members.models import User
 from members.roster.models import Expert
@@ -333,3 +334,43 @@ class ReviewForm(forms.Form):
             note.error_messages["required"] = _("Give the proposer the reason for declining.")
         else:
             note.help_text = _("Optional: a word of thanks or what the secretariat changed.")
+
+
+class CaseAskForm(forms.Form):
+    """A question to the people behind a case, opened as a discussion in the peer exchange."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give your question a title.")},
+    )
+    body = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        help_text=_(
+            "Markdown: **bold**, *italic*, [a link](https://example.org). Say what you would "
+            "like to know about the case and why."
+        ),
+        error_messages={"required": _("Write your question before sending it.")},
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one topic.")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=ThreadVisibility.choices,
+        initial=ThreadVisibility.MEMBERS,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case.visibility != Visibility.PUBLIC:
+            # A question about a members-only case stays among members.
+            self.fields["visibility"].choices = [
+                (ThreadVisibility.MEMBERS, ThreadVisibility.MEMBERS.label)
+            ]

@@ -17,14 +17,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from exchange.enums import Moderation
-from exchange.enums import Visibility as ThreadVisibility
 from exchange.errors import ExchangeError
 from members.permissions import member_required
-from mirpal.models import Topic
 from mirpal.widgets import FastSelect
 from practices import selectors
 from practices.asking import case_contacts, case_question_open
-from practices.enums import CaseStatus, Visibility
+from practices.enums import CaseStatus
+from practices.forms import CaseAskForm
 from practices.models import CASE_COUNTRIES, CASE_TEXT_FIELDS, Case
 from practices.views.cases import ANY, CASE_FIELD_LABELS, country_labels, years_label
 from practices.visibility import case_readable
@@ -133,44 +132,6 @@ def compare_cases(request):
             "problem": problem,
         },
     )
-
-
-class CaseAskForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Give your question a title.")},
-    )
-    body = forms.CharField(
-        label=gettext_lazy("Your question"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20_000,
-        help_text=gettext_lazy(
-            "Markdown: **bold**, *italic*, [a link](https://example.org). Say what you would "
-            "like to know about the case and why."
-        ),
-        error_messages={"required": gettext_lazy("Write your question before sending it.")},
-    )
-    topics = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Topics"),
-        queryset=Topic.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one topic.")},
-    )
-    visibility = forms.ChoiceField(
-        label=gettext_lazy("Who can read it"),
-        choices=ThreadVisibility.choices,
-        initial=ThreadVisibility.MEMBERS,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        if case.visibility != Visibility.PUBLIC:
-            # A question about a members-only case stays among members.
-            self.fields["visibility"].choices = [
-                (ThreadVisibility.MEMBERS, ThreadVisibility.MEMBERS.label)
-            ]
 
 
 @member_required
